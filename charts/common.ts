@@ -1,0 +1,29 @@
+import * as path from 'path';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ChartLock } from '../lib';
+
+/** What every component that installs a helm chart needs. */
+export interface HelmComponentProps {
+  /** The chart lock: chart coordinates and digests. */
+  readonly lock: ChartLock;
+  /** Folder of the per-release values files. @default - helm-values/ of this repository */
+  readonly valuesDir?: string;
+}
+
+export const DEFAULT_VALUES_DIR = path.resolve(__dirname, '..', 'helm-values');
+
+/** The values file of a release, `helm-values/<release>.yaml`. */
+export function valuesFile(props: HelmComponentProps, releaseName: string): string {
+  return path.join(props.valuesDir ?? DEFAULT_VALUES_DIR, `${releaseName}.yaml`);
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Creates the Namespace object a component's objects live in. */
+export function createNamespace(scope: Construct, name: string): kplus.Namespace {
+  if (!DNS_LABEL.test(name)) {
+    throw new Error(`invalid namespace "${name}": use a DNS label (lowercase letters, digits and "-", at most 63 characters)`);
+  }
+  return new kplus.Namespace(scope, 'namespace', { metadata: { name } });
+}

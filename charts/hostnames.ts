@@ -1,0 +1,9 @@
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+
+/** Returns `hostname` if it is a DNS name; throws naming `what` otherwise. */
+export function checkHostname(hostname: string, what: string): string {
+  if (!DNS_NAME.test(hostname)) {
+    throw new Error(`invalid ${what} "${hostname}": use a lowercase DNS name such as jupyterhub.example.it`);
+  }
+  return hostname;
+}

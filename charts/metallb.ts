@@ -1,0 +1,43 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IpAddressPool } from '../imports/ipaddresspools-metallb.io';
+import { L2Advertisement } from '../imports/l2advertisements-metallb.io';
+import { HelmRelease } from '../lib';
+import { parseAddressRanges } from './addresses';
+import { createNamespace, HelmComponentProps, valuesFile } from './common';
+
+export interface MetalLbProps extends HelmComponentProps {
+  /** @default "metallb-system" */
+  readonly namespace?: string;
+  /** The LoadBalancer addresses MetalLB hands out: ranges `a.b.c.d-e.f.g.h` or CIDRs. @default ["172.25.1.1-172.25.1.100"] */
+  readonly addresses?: readonly string[];
+}
+
+/** MetalLB in L2 mode: the chart, one address pool and its L2 advertisement. */
+export class MetalLb extends Chart {
+  public readonly namespace: string;
+  public readonly release: HelmRelease;
+  public readonly pool: IpAddressPool;
+  public readonly l2Advertisement: L2Advertisement;
+
+  constructor(scope: Construct, id: string, props: MetalLbProps) {
+    super(scope, id);
+    this.namespace = props.namespace ?? 'metallb-system';
+    const addresses = parseAddressRanges(props.addresses ?? ['172.25.1.1-172.25.1.100']);
+    createNamespace(this, this.namespace);
+    this.release = new HelmRelease(this, 'release', {
+      chart: props.lock.get('metallb'),
+      releaseName: 'metallb',
+      namespace: this.namespace,
+      valuesFiles: [valuesFile(props, 'metallb')],
+    });
+    this.pool = new IpAddressPool(this, 'ip-pool', {
+      metadata: { name: 'ip-pool', namespace: this.namespace },
+      spec: { addresses: addresses.map((r) => r.text) },
+    });
+    this.l2Advertisement = new L2Advertisement(this, 'l2advertise', {
+      metadata: { name: 'l2advertise', namespace: this.namespace },
+      spec: { ipAddressPools: [this.pool.name] },
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Gateway } from '../imports/networking.istio.io';
+import { HelmRelease } from '../lib';
+import { createNamespace, HelmComponentProps, valuesFile } from './common';
+
+export interface SeldonCoreProps extends HelmComponentProps {
+  /** The Istio Gateway SeldonDeployments are served through. */
+  readonly gateway: Gateway;
+  /** @default "seldon-system" */
+  readonly namespace?: string;
+  /** Send Seldon anonymous usage metrics, as the tutorial does. @default true */
+  readonly usageMetrics?: boolean;
+}
+
+/** The Seldon Core v1 operator, with Istio routing through the given Gateway. Seldon Core 1.18 is BSL 1.1. */
+export class SeldonCore extends Chart {
+  public readonly namespace: string;
+  public readonly release: HelmRelease;
+
+  constructor(scope: Construct, id: string, props: SeldonCoreProps) {
+    super(scope, id);
+    this.namespace = props.namespace ?? 'seldon-system';
+    createNamespace(this, this.namespace);
+    this.release = new HelmRelease(this, 'release', {
+      chart: props.lock.get('seldon-core-operator'),
+      releaseName: 'seldon-core-operator',
+      namespace: this.namespace,
+      valuesFiles: [valuesFile(props, 'seldon-core-operator')],
+      values: {
+        usageMetrics: { enabled: props.usageMetrics ?? true },
+        istio: { enabled: true, gateway: `${props.gateway.metadata.namespace}/${props.gateway.name}` },
+      },
+    });
+  }
+}

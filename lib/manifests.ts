@@ -1,0 +1,139 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { HelmRelease } from './helm/release';
+import { assignedPhase, Phase } from './phases';
+import { groupKind, groupOf, Scopes } from './scope';
+
+/** One object of the output and where it stands in the apply order. */
+export interface Manifest {
+  readonly phase: Phase;
+  readonly object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
+  /** The construct path it came from, for messages. */
+  readonly path: string;
+}
+
+export interface CollectOptions {
+  /** Namespaces every cluster has, so the output need not create them. @default default, kube-system, kube-public, kube-node-lease */
+  readonly preexistingNamespaces?: readonly string[];
+}
+
+const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** Within a phase, the order helm itself installs kinds in; other kinds follow, in tree order. */
+const KIND_ORDER = [
+  'Namespace', 'CustomResourceDefinition', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget',
+  'ServiceAccount', 'Secret', 'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim',
+  'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Service', 'DaemonSet', 'Pod', 'ReplicaSet',
+  'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob', 'IngressClass', 'Ingress', 'APIService',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
+];
+
+function kindRank(kind: string): number {
+  const i = KIND_ORDER.indexOf(kind);
+  return i < 0 ? KIND_ORDER.length : i;
+}
+
+const isCrd = (o: { apiVersion: string; kind: string }) => groupOf(o.apiVersion) === 'apiextensions.k8s.io' && o.kind === 'CustomResourceDefinition';
+const isNamespace = (o: { apiVersion: string; kind: string }) => o.apiVersion === 'v1' && o.kind === 'Namespace';
+
+function describe(o: { kind: string; metadata: { name?: string; namespace?: string } }): string {
+  return `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+}
+
+function releaseOf(c: IConstruct): HelmRelease | undefined {
+  return c.node.scopes.slice().reverse().find(HelmRelease.isHelmRelease);
+}
+
+/** Runs the tree's validations and throws them all at once. */
+function validateTree(root: IConstruct): void {
+  const errors = root.node.findAll().flatMap((c) => c.node.validate().map((e) => `${c.node.path}: ${e}`));
+  if (errors.length) throw new Error(`validation failed:\n${errors.join('\n')}`);
+}
+
+/**
+ * Turns a finished construct tree into ordered manifests: validates it, gives namespaced objects their
+ * namespace (from their helm release) and takes it off cluster-scoped ones, assigns phases, checks the
+ * cross-object invariants and sorts.
+ */
+export function collectManifests(root: IConstruct, options: CollectOptions = {}): Manifest[] {
+  validateTree(root);
+  const apiObjects = root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+  const scopes = new Scopes();
+  for (const o of apiObjects.filter(isCrd)) scopes.addCrd(o.toJson());
+
+  const errors: string[] = [];
+  const manifests: Manifest[] = [];
+  for (const o of apiObjects) {
+    const namespaced = scopes.isNamespaced(o.apiVersion, o.kind);
+    const where = `${describe({ kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } })} (${o.node.path})`;
+    if (namespaced === undefined) {
+      errors.push(`${where}: no CustomResourceDefinition for ${groupKind(o.apiVersion, o.kind)} in the output: add the chart or CRD that defines it`);
+      continue;
+    }
+    if (namespaced && !o.metadata.namespace) {
+      const release = releaseOf(o);
+      if (!release) {
+        errors.push(`${where}: namespaced object without a namespace: set metadata.namespace or the chart's namespace`);
+        continue;
+      }
+      o.addJsonPatch(JsonPatch.add('/metadata/namespace', release.namespace));
+    } else if (!namespaced && o.metadata.namespace) {
+      o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
+    const object = o.toJson();
+    let phase: Phase;
+    if (isCrd(o) || isNamespace(o)) {
+      phase = Phase.FOUNDATIONS;
+    } else if (scopes.hasCrd(o.apiVersion, o.kind)) {
+      phase = Math.max(assignedPhase(o) ?? Phase.CUSTOM_RESOURCES, Phase.CUSTOM_RESOURCES);
+    } else {
+      phase = assignedPhase(o) ?? Phase.APPS;
+    }
+    manifests.push({ phase, object, path: o.node.path });
+  }
+  errors.push(...checkInvariants(manifests, options));
+  if (errors.length) throw new Error(`the output is not consistent:\n${errors.join('\n')}`);
+
+  return manifests
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => a.m.phase - b.m.phase || kindRank(a.m.object.kind) - kindRank(b.m.object.kind) || a.i - b.i)
+    .map(({ m }) => m);
+}
+
+/**
+ * The cross-object rules of an ordered output: names are unique, every custom resource comes in a later
+ * phase than its CRD, and every namespaced object no earlier than its Namespace. Returns the problems found.
+ */
+export function checkInvariants(manifests: readonly Manifest[], options: CollectOptions = {}): string[] {
+  const problems: string[] = [];
+  const preexisting = new Set(options.preexistingNamespaces ?? DEFAULT_NAMESPACES);
+  const scopes = new Scopes();
+  const crdPhase = new Map<string, number>();
+  const nsPhase = new Map<string, number>();
+  const seen = new Map<string, string>();
+  for (const m of manifests) {
+    if (isCrd(m.object)) {
+      scopes.addCrd(m.object);
+      crdPhase.set(`${m.object.spec.group}/${m.object.spec.names.kind}`, m.phase);
+    }
+    if (isNamespace(m.object)) nsPhase.set(m.object.metadata.name, m.phase);
+  }
+  for (const m of manifests) {
+    const { apiVersion, kind, metadata } = m.object;
+    const key = `${groupKind(apiVersion, kind)}/${metadata.namespace ?? ''}/${metadata.name}`;
+    const what = `${describe(m.object)} (${m.path})`;
+    if (seen.has(key)) problems.push(`${what}: the same object is also defined at ${seen.get(key)}: rename one`);
+    seen.set(key, m.path);
+    const crd = crdPhase.get(groupKind(apiVersion, kind));
+    if (crd !== undefined && crd >= m.phase) problems.push(`${what}: in phase ${m.phase}, not after its CRD (phase ${crd})`);
+    const namespaced = scopes.isNamespaced(apiVersion, kind);
+    if (namespaced && !metadata.namespace) problems.push(`${what}: namespaced object without a namespace`);
+    if (namespaced === false && metadata.namespace) problems.push(`${what}: cluster-scoped object with namespace "${metadata.namespace}"`);
+    if (namespaced && metadata.namespace && !preexisting.has(metadata.namespace)) {
+      const ns = nsPhase.get(metadata.namespace);
+      if (ns === undefined) problems.push(`${what}: namespace "${metadata.namespace}" is not created by the output: add a Namespace object`);
+      else if (ns > m.phase) problems.push(`${what}: in phase ${m.phase}, before its Namespace (phase ${ns})`);
+    }
+  }
+  return problems;
+}
