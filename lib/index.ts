@@ -8,3 +8,4 @@ export * from './output';
 export * from './phases';
 export * from './scope';
 export * from './synth';
+export * from './helm/pull';

@@ -1,0 +1,91 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { HelmBinary } from './binary';
+import { ChartLock } from './lock';
+import { archiveName, ChartStore, sha256File } from './store';
+
+export interface PullOptions {
+  readonly lock: ChartLock;
+  readonly store: ChartStore;
+  readonly helm: HelmBinary;
+  /** Helm's private home (config, cache, data, repository index cache). */
+  readonly homeDir: string;
+  readonly log?: (message: string) => void;
+}
+
+export interface PullResult {
+  /** The lock with every digest this run recorded. */
+  readonly lock: ChartLock;
+  /** Keys of the charts whose digest this run recorded. */
+  readonly recorded: readonly string[];
+  /** Keys of the charts downloaded. */
+  readonly pulled: readonly string[];
+}
+
+/**
+ * Brings the store up to the lock: downloads each missing archive with `helm pull`, checks it against
+ * the lock, and records the digest of any chart the lock has none for. Only this records digests, and
+ * only of archives it downloaded itself from the chart's repository.
+ */
+export function pullCharts(options: PullOptions): PullResult {
+  const log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
+  let lock = options.lock;
+  const recorded: string[] = [];
+  const pulled: string[] = [];
+  const failures: string[] = [];
+  fs.mkdirSync(options.store.dir, { recursive: true });
+  for (const chart of options.lock.charts) {
+    const file = options.store.pathOf(chart);
+    if (chart.sha256 && fs.existsSync(file)) {
+      try {
+        options.store.check(chart);
+        log(`ok      ${chart.key}: ${archiveName(chart)}`);
+      } catch (e) {
+        failures.push((e as Error).message);
+      }
+      continue;
+    }
+    const tmp = fs.mkdtempSync(path.join(options.store.dir, '.pull-'));
+    try {
+      const home = options.homeDir;
+      const res = spawnSync(options.helm.path, ['pull', chart.chart, '--repo', chart.repo, '--version', chart.version, '--destination', tmp], {
+        encoding: 'utf8',
+        env: {
+          HOME: home, PATH: process.env.PATH, HTTPS_PROXY: process.env.HTTPS_PROXY, HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY,
+          HELM_CACHE_HOME: path.join(home, 'cache'), HELM_CONFIG_HOME: path.join(home, 'config'), HELM_DATA_HOME: path.join(home, 'data'),
+        },
+      });
+      if (res.status !== 0) {
+        throw new Error(`chart "${chart.key}": helm pull ${chart.chart} ${chart.version} from ${chart.repo} failed: ${(res.stderr || res.error?.message || '').trim()}\n` +
+          `with no network, copy ${archiveName(chart)} from a machine that has it into ${options.store.dir}`);
+      }
+      const got = path.join(tmp, archiveName(chart));
+      if (!fs.existsSync(got)) throw new Error(`chart "${chart.key}": helm pull did not produce ${archiveName(chart)} (got ${fs.readdirSync(tmp).join(', ') || 'nothing'})`);
+      const sha256 = sha256File(got);
+      if (chart.sha256 && chart.sha256 !== sha256) {
+        throw new Error(`chart "${chart.key}": ${chart.repo} serves ${archiveName(chart)} with sha256 ${sha256}, the lock records ${chart.sha256}: ` +
+          'the published archive changed; check why before you change the lock');
+      }
+      fs.renameSync(got, file);
+      pulled.push(chart.key);
+      if (!chart.sha256) {
+        lock = lock.withDigest(chart.key, sha256);
+        recorded.push(chart.key);
+        log(`pulled  ${chart.key}: ${archiveName(chart)} (recorded sha256 ${sha256})`);
+      } else {
+        log(`pulled  ${chart.key}: ${archiveName(chart)} (sha256 matches the lock)`);
+      }
+    } catch (e) {
+      failures.push((e as Error).message);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  if (recorded.length) lock.save();
+  if (failures.length) {
+    const kept = recorded.length ? ` (the digests of ${recorded.join(', ')} were recorded)` : '';
+    throw new Error(`${failures.length} of ${options.lock.charts.length} charts could not be brought into ${options.store.dir}${kept}:\n${failures.join('\n')}`);
+  }
+  return { lock, recorded, pulled };
+}
