@@ -1,0 +1,82 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { ChartLock, ChartStore, findHelm, HelmBinary, HelmRenderer, LockedChart } from '../lib';
+import { K3S_TARGET } from '../charts';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const FIXTURES = path.join(__dirname, 'fixtures', 'charts');
+
+let helm: HelmBinary | undefined;
+/** The helm the app would use here (PATH, else the bundled one). */
+export function testHelm(): HelmBinary {
+  helm ??= findHelm({ searchPath: process.env.PATH, cacheDir: path.join(ROOT, '.cache') });
+  return helm;
+}
+
+export function tmpDir(prefix = 'platform-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Packages a fixture chart folder into `storeDir`, optionally under another name and version. */
+export function packageChart(fixture: string, storeDir: string, as: { name?: string; version?: string } = {}): string {
+  const work = tmpDir('chart-src-');
+  const src = path.join(work, as.name ?? path.basename(fixture));
+  fs.cpSync(path.join(FIXTURES, fixture), src, { recursive: true });
+  const chartYaml = path.join(src, 'Chart.yaml');
+  const meta = yaml.load(fs.readFileSync(chartYaml, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(chartYaml, yaml.dump({ ...meta, name: as.name ?? meta.name, version: as.version ?? meta.version }));
+  fs.mkdirSync(storeDir, { recursive: true });
+  execFileSync(testHelm().path, ['package', src, '--destination', storeDir], {
+    env: { HOME: work, HELM_CACHE_HOME: path.join(work, 'c'), HELM_CONFIG_HOME: path.join(work, 'cf'), HELM_DATA_HOME: path.join(work, 'd') },
+    stdio: 'ignore',
+  });
+  fs.rmSync(work, { recursive: true, force: true });
+  const meta2 = { name: as.name ?? meta.name, version: as.version ?? meta.version };
+  return path.join(storeDir, `${meta2.name}-${meta2.version}.tgz`);
+}
+
+/** A lock file in `dir` with the given charts (no digests unless given). */
+export function writeLock(dir: string, charts: Array<Omit<LockedChart, 'repo'> & { repo?: string }>): ChartLock {
+  const file = path.join(dir, 'helm-lock.yaml');
+  const body: Record<string, object> = {};
+  for (const c of charts) {
+    body[c.key] = { repo: c.repo ?? 'https://charts.example.com', chart: c.chart, version: c.version, ...(c.sha256 ? { sha256: c.sha256 } : {}) };
+  }
+  fs.writeFileSync(file, yaml.dump({ charts: body }));
+  return ChartLock.load(file);
+}
+
+/**
+ * The repository's lock with the digests dropped, and a store where the stand-in fixture chart is
+ * packaged under every upstream chart's name and version: the whole platform, offline.
+ */
+export function standInCharts(): { lock: ChartLock; store: ChartStore; dir: string } {
+  const dir = tmpDir('stand-ins-');
+  const real = ChartLock.load(path.join(ROOT, 'helm-lock.yaml'));
+  const lock = writeLock(dir, real.charts.map(({ sha256: _, ...c }) => c));
+  const store = new ChartStore(path.join(dir, 'store'));
+  for (const c of lock.charts) packageChart('stand-in', store.dir, { name: c.chart, version: c.version });
+  return { lock, store, dir };
+}
+
+/** A renderer over `store` that keeps warnings in `warnings`. */
+export function testRenderer(store: ChartStore, warnings: string[] = []): HelmRenderer {
+  return new HelmRenderer({ helm: testHelm(), store, target: K3S_TARGET, homeDir: path.join(tmpDir('helm-home-')), warn: (m) => warnings.push(m) });
+}
+
+/** Every file of a folder, by relative name, with its content. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) {
+    const p = path.join(dir, f);
+    if (fs.statSync(p).isFile()) out[f] = fs.readFileSync(p, 'utf8');
+  }
+  return out;
+}
+
+export function loadAll(text: string): any[] {
+  return yaml.loadAll(text).filter((d) => d !== null);
+}

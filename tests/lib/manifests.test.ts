@@ -1,0 +1,106 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { ChartStore, checkInvariants, collectManifests, HelmRelease, LockedChart, Manifest, Phase, renderReleases } from '../../lib';
+import { packageChart, testRenderer, tmpDir } from '../helpers';
+
+const locked = (chart: string, version: string): LockedChart => ({ key: chart, repo: 'https://charts.example.com', chart, version });
+const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+const summary = (ms: Manifest[]) => ms.map((m) => `${m.phase} ${m.object.kind} ${m.object.metadata.namespace ?? '-'}/${m.object.metadata.name}`);
+
+describe('collectManifests', () => {
+  let store: ChartStore;
+  beforeAll(() => {
+    store = new ChartStore(tmpDir());
+    packageChart('crd-in-template', store.dir);
+    packageChart('crds-dir', store.dir);
+  });
+
+  test('gives namespaced helm objects their release namespace, strips it from cluster-scoped ones, and phases them', async () => {
+    // GIVEN a chart whose ConfigMap has no namespace and whose ClusterRole has one
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    new ApiObject(chart, 'ns', ns('demo'));
+    new HelmRelease(chart, 'r', { chart: locked('crd-in-template', '0.1.0'), releaseName: 'r', namespace: 'demo' });
+    new ApiObject(chart, 'widget', { apiVersion: 'fixtures.example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'demo' } });
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'demo' } });
+    await renderReleases(app, testRenderer(store));
+    // WHEN
+    const manifests = collectManifests(app);
+    // THEN
+    expect(summary(manifests)).toEqual([
+      '1 Namespace -/demo',
+      '1 CustomResourceDefinition -/widgets.fixtures.example.com',
+      '2 ConfigMap demo/r-config',
+      '2 ClusterRole -/r-reader',
+      '3 Widget demo/w',
+      '4 ConfigMap demo/app',
+    ]);
+    expect(checkInvariants(manifests)).toEqual([]);
+  });
+
+  test('a custom resource rendered by a chart goes after its CRD, and a cluster-scoped custom kind gets no namespace', async () => {
+    const app = new Chart(new App(), 'c');
+    new ApiObject(app, 'ns', ns('demo'));
+    new HelmRelease(app, 'r', { chart: locked('crds-dir', '0.2.0'), releaseName: 'r', namespace: 'demo' });
+    await renderReleases(app, testRenderer(store));
+    expect(summary(collectManifests(app))).toEqual(['1 Namespace -/demo', '1 CustomResourceDefinition -/gadgets.fixtures.example.com', '3 Gadget -/r-gadget']);
+  });
+
+  test('fails on a namespace nothing creates, naming the object and the fix', () => {
+    const app = new Chart(new App(), 'c');
+    new ApiObject(app, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'ghost' } });
+    expect(() => collectManifests(app)).toThrow('ConfigMap ghost/x (c/cm): namespace "ghost" is not created by the output: add a Namespace object');
+  });
+
+  test('fails on a custom resource whose CRD is not in the output', () => {
+    const app = new Chart(new App(), 'c');
+    new ApiObject(app, 'ns', ns('demo'));
+    new ApiObject(app, 'x', { apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't', namespace: 'demo' } });
+    expect(() => collectManifests(app)).toThrow('Thing demo/t (c/x): no CustomResourceDefinition for example.com/Thing in the output');
+  });
+
+  test('fails on a namespaced object of our own without a namespace', () => {
+    const app = new Chart(new App(), 'c');
+    new ApiObject(app, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+    expect(() => collectManifests(app)).toThrow('namespaced object without a namespace: set metadata.namespace');
+  });
+
+  test('fails on two objects with the same identity', () => {
+    const app = new Chart(new App(), 'c');
+    new ApiObject(app, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } });
+    new ApiObject(app, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } });
+    expect(() => collectManifests(app)).toThrow('ConfigMap default/x (c/b): the same object is also defined at c/a: rename one');
+  });
+
+  test('fails with the tree\'s validation errors', () => {
+    const app = new Chart(new App(), 'c');
+    app.node.addValidation({ validate: () => ['something is off'] });
+    expect(() => collectManifests(app)).toThrow('validation failed:\nc: something is off');
+  });
+});
+
+describe('checkInvariants', () => {
+  const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'things.example.com' }, spec: { group: 'example.com', names: { kind: 'Thing' }, scope: 'Namespaced' } };
+  const thing = { apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't', namespace: 'demo' } };
+
+  test('fails when a custom resource is not in a later phase than its CRD', () => {
+    const problems = checkInvariants([
+      { phase: Phase.FOUNDATIONS, object: ns('demo'), path: 'ns' },
+      { phase: Phase.CONTROLLERS, object: crd, path: 'crd' },
+      { phase: Phase.CONTROLLERS, object: thing, path: 'thing' },
+    ]);
+    expect(problems).toEqual(['Thing demo/t (thing): in phase 2, not after its CRD (phase 2)']);
+  });
+
+  test('fails when a namespaced object comes before its Namespace', () => {
+    const problems = checkInvariants([
+      { phase: Phase.CONTROLLERS, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'demo' } }, path: 'cm' },
+      { phase: Phase.APPS, object: ns('demo'), path: 'ns' },
+    ]);
+    expect(problems).toEqual(['ConfigMap demo/c (cm): in phase 2, before its Namespace (phase 4)']);
+  });
+
+  test('fails on a cluster-scoped object with a namespace', () => {
+    const problems = checkInvariants([{ phase: Phase.APPS, object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r', namespace: 'x' } }, path: 'r' }]);
+    expect(problems).toEqual(['ClusterRole x/r (r): cluster-scoped object with namespace "x"']);
+  });
+});
