@@ -1,0 +1,18 @@
+import { Edge, IrisExample, Istio } from '../../charts';
+import { app, lock } from './helpers';
+
+describe('IrisExample', () => {
+  test('Seldon\'s hello-world Iris model on SKLEARN_SERVER, in namespace seldon, served through seldon-gateway', () => {
+    const a = app();
+    const edge = new Edge(a, 'edge', { istio: new Istio(a, 'istio', { lock: lock() }) });
+    const iris = new IrisExample(a, 'iris', { gateway: edge.gateway });
+    expect(iris.deployment.toJson()).toEqual({
+      apiVersion: 'machinelearning.seldon.io/v1', kind: 'SeldonDeployment',
+      metadata: { name: 'iris-model', namespace: 'seldon', annotations: { 'seldon.io/istio-gateway': 'istio-system/seldon-gateway' } },
+      spec: {
+        name: 'iris',
+        predictors: [{ name: 'default', replicas: 1, graph: { name: 'classifier', implementation: 'SKLEARN_SERVER', modelUri: 'gs://seldon-models/v1.18.2/sklearn/iris' } }],
+      },
+    });
+  });
+});

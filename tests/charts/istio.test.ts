@@ -1,0 +1,23 @@
+import { Istio } from '../../charts';
+import { app, lock } from './helpers';
+
+describe('Istio', () => {
+  test('base, istiod and the gateway released as istio-ingressgateway, all in istio-system', () => {
+    const istio = new Istio(app(), 'istio', { lock: lock() });
+    const requests = [istio.base, istio.istiod, istio.ingressGateway].map((r) => r.request);
+    expect(requests.map((r) => `${r.releaseName}=${r.chart.chart}@${r.chart.version}/${r.namespace}`)).toEqual([
+      'istio-base=base@1.30.3/istio-system', 'istiod=istiod@1.30.3/istio-system', 'istio-ingressgateway=gateway@1.30.3/istio-system',
+    ]);
+  });
+
+  test('istiod\'s ingress controller routes through the gateway release, whose pods carry istio: ingressgateway', () => {
+    const istio = new Istio(app(), 'istio', { lock: lock() });
+    expect(istio.ingressGatewaySelector).toEqual({ istio: 'ingressgateway' });
+    expect(istio.istiod.request.values).toMatchObject({ meshConfig: { ingressService: 'istio-ingressgateway', ingressSelector: 'ingressgateway' } });
+  });
+
+  test('the proxy image tag is the chart version from the lock', () => {
+    const istio = new Istio(app(), 'istio', { lock: lock() });
+    expect(istio.istiod.request.values).toMatchObject({ global: { tag: '1.30.3', istioNamespace: 'istio-system' } });
+  });
+});

@@ -1,0 +1,66 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { Platform } from '../charts';
+import { ChartLock, ChartStore, checkInvariants, Manifest, Phase, synthesize } from '../lib';
+import { ROOT, testRenderer, tmpDir } from './helpers';
+
+// Runs on the real archives when the chart store has all of them (npm run charts:pull, or CHART_STORE).
+const lock = ChartLock.load(path.resolve(process.env.CHART_LOCK ?? path.join(ROOT, 'helm-lock.yaml')));
+const store = new ChartStore(path.resolve(process.env.CHART_STORE ?? path.join(ROOT, '.chart-store')));
+const missing = lock.charts.filter((c) => !fs.existsSync(store.pathOf(c))).map((c) => path.basename(store.pathOf(c)));
+if (missing.length) {
+  // eslint-disable-next-line no-console
+  console.warn(`SKIPPED the real-charts test: ${missing.join(', ')} not in the chart store ${store.dir} (run npm run charts:pull, or set CHART_STORE)`);
+}
+
+(missing.length ? describe.skip : describe)('the platform on the real charts', () => {
+  let manifests: Manifest[];
+  let objects: any[];
+  const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+
+  beforeAll(async () => {
+    const app = new App();
+    new Platform(app, 'platform', { lock });
+    manifests = await synthesize(app, { outdir: path.join(tmpDir(), 'dist'), renderer: testRenderer(store) });
+    objects = manifests.map((m) => m.object);
+  });
+
+  test('passes the cross-object invariants, with every phase populated', () => {
+    expect(checkInvariants(manifests)).toEqual([]);
+    for (const phase of [Phase.FOUNDATIONS, Phase.CONTROLLERS, Phase.CUSTOM_RESOURCES, Phase.APPS]) {
+      expect(manifests.filter((m) => m.phase === phase).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('the CRDs of every custom resource the platform builds are in phase 1', () => {
+    const crds = manifests.filter((m) => m.object.kind === 'CustomResourceDefinition').map((m) => m.object.metadata.name);
+    expect(crds).toEqual(expect.arrayContaining([
+      'ipaddresspools.metallb.io', 'l2advertisements.metallb.io', 'gateways.networking.istio.io', 'seldondeployments.machinelearning.seldon.io',
+    ]));
+    expect(crds.filter((n) => n.endsWith('frrk8s.metallb.io'))).toEqual([]);
+  });
+
+  test('JupyterHub\'s objects, which the chart leaves without a namespace, are in jupyterhub-system', () => {
+    expect(find('Deployment', 'hub').metadata.namespace).toBe('jupyterhub-system');
+    const ingress = objects.find((o) => o.kind === 'Ingress' && o.metadata.namespace === 'jupyterhub-system');
+    expect(ingress.spec.ingressClassName).toBe('istio');
+    expect(ingress.spec.rules.map((r: any) => r.host)).toEqual(['jupyterhub.example.it']);
+  });
+
+  test('the Seldon operator gets the Istio settings', () => {
+    const env = find('Deployment', 'seldon-controller-manager').spec.template.spec.containers[0].env;
+    expect(env).toEqual(expect.arrayContaining([{ name: 'ISTIO_ENABLED', value: 'true' }, { name: 'ISTIO_GATEWAY', value: 'istio-system/seldon-gateway' }]));
+  });
+
+  test('istiod runs the chart\'s version, and the ingress gateway is a LoadBalancer labelled istio: ingressgateway', () => {
+    expect(find('Deployment', 'istiod').spec.template.spec.containers[0].image).toBe('docker.io/istio/pilot:1.30.3');
+    const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'istio-ingressgateway');
+    expect(svc.spec.type).toBe('LoadBalancer');
+    expect(svc.spec.selector).toMatchObject({ istio: 'ingressgateway' });
+  });
+
+  test('no helm test pod reaches the output', () => {
+    expect(objects.filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test')).toEqual([]);
+  });
+});
