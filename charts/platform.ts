@@ -16,6 +16,10 @@ export interface PlatformProps {
   readonly addresses?: readonly string[];
   /** @default "jupyterhub.example.it" */
   readonly jupyterhubHostname?: string;
+  /** The per-installation key secrets are derived from (64 hex digits). */
+  readonly installationKey: string;
+  /** JupyterHub's admin password. @default - derived from the installation key */
+  readonly jupyterhubAdminPassword?: string;
   /** @default "nginx.example.it" */
   readonly nginxHostname?: string;
 }
@@ -37,7 +41,10 @@ export class Platform extends Construct {
     this.istio = new Istio(this, 'istio', helm);
     this.edge = new Edge(this, 'edge', { istio: this.istio });
     this.seldon = new SeldonCore(this, 'seldon', { ...helm, gateway: this.edge.gateway });
-    this.jupyterhub = new JupyterHub(this, 'jupyterhub', { ...helm, ingressClass: this.edge.ingressClass, hostname: props.jupyterhubHostname });
+    this.jupyterhub = new JupyterHub(this, 'jupyterhub', {
+      ...helm, ingressClass: this.edge.ingressClass, hostname: props.jupyterhubHostname,
+      installationKey: props.installationKey, adminPassword: props.jupyterhubAdminPassword,
+    });
     this.iris = new IrisExample(this, 'iris', { gateway: this.edge.gateway });
     this.nginx = new NginxExample(this, 'nginx', { ingressClass: this.edge.ingressClass, hostname: props.nginxHostname });
   }

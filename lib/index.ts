@@ -7,5 +7,7 @@ export * from './manifests';
 export * from './output';
 export * from './phases';
 export * from './scope';
+export * from './diff';
 export * from './synth';
 export * from './helm/pull';
+export * from './secrets';

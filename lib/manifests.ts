@@ -15,6 +15,8 @@ export interface Manifest {
 export interface CollectOptions {
   /** Namespaces every cluster has, so the output need not create them. @default default, kube-system, kube-public, kube-node-lease */
   readonly preexistingNamespaces?: readonly string[];
+  /** An annotation that carries each object's phase number, e.g. Argo CD's sync wave. @default - none */
+  readonly phaseAnnotation?: string;
 }
 
 const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -88,6 +90,9 @@ export function collectManifests(root: IConstruct, options: CollectOptions = {})
       phase = Math.max(assignedPhase(o) ?? Phase.CUSTOM_RESOURCES, Phase.CUSTOM_RESOURCES);
     } else {
       phase = assignedPhase(o) ?? Phase.APPS;
+    }
+    if (options.phaseAnnotation) {
+      object.metadata.annotations = { ...object.metadata.annotations, [options.phaseAnnotation]: String(phase) };
     }
     manifests.push({ phase, object, path: o.node.path });
   }

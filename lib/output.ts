@@ -16,6 +16,12 @@ export function toYaml(object: unknown): string {
   return yaml.dump(object, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }
 
+/** A Secret that carries values. Empty Secrets (placeholders a controller fills) are not. */
+export function carriesSecretData(object: Manifest['object']): boolean {
+  const nonEmpty = (x: unknown) => x !== null && typeof x === 'object' && Object.keys(x as object).length > 0;
+  return object.apiVersion === 'v1' && object.kind === 'Secret' && (nonEmpty(object.data) || nonEmpty(object.stringData));
+}
+
 /** The output files, by name: one per phase that has objects, one object per document. */
 export function renderFiles(manifests: readonly Manifest[]): Map<string, string> {
   const files = new Map<string, string>();
@@ -28,34 +34,47 @@ export function renderFiles(manifests: readonly Manifest[]): Map<string, string>
   return files;
 }
 
+/** The two output folders: what may be committed, and the Secrets that carry values, which may not. */
+export interface Outputs {
+  readonly manifests: Map<string, string>;
+  readonly secrets: Map<string, string>;
+}
+
+/** Splits the manifests into the committable files and the Secret files, each phased the same way. */
+export function renderOutputs(manifests: readonly Manifest[]): Outputs {
+  return {
+    manifests: renderFiles(manifests.filter((m) => !carriesSecretData(m.object))),
+    secrets: renderFiles(manifests.filter((m) => carriesSecretData(m.object))),
+  };
+}
+
 /**
- * Replaces `outdir` with exactly `files`, atomically: everything is written to a temporary folder beside
- * it first, then swapped in by rename. If anything fails before the swap, `outdir` is as it was.
+ * Replaces each folder with exactly its files, all or nothing: every folder is written to a temporary
+ * folder beside it first, and only when all are written are they swapped in by rename. If anything
+ * fails before the swap, every folder is as it was.
  */
-export function writeAtomically(outdir: string, files: ReadonlyMap<string, string>): void {
-  const target = path.resolve(outdir);
-  const parent = path.dirname(target);
-  const base = path.basename(target);
-  fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${base}.new-`));
+export function writeAtomically(folders: ReadonlyMap<string, ReadonlyMap<string, string>>): void {
+  const staged: Array<{ target: string; staging: string }> = [];
   try {
-    for (const [name, content] of files) {
-      const file = path.join(staging, name);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, content);
+    for (const [dir, files] of folders) {
+      const target = path.resolve(dir);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}.new-`));
+      staged.push({ target, staging });
+      for (const [name, content] of files) {
+        const file = path.join(staging, name);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, content);
+      }
     }
   } catch (e) {
-    fs.rmSync(staging, { recursive: true, force: true });
+    for (const { staging } of staged) fs.rmSync(staging, { recursive: true, force: true });
     throw e;
   }
-  const previous = fs.existsSync(target) ? `${staging.replace(/\.new-/, '.old-')}` : undefined;
-  if (previous) fs.renameSync(target, previous);
-  try {
+  for (const { target, staging } of staged) {
+    const previous = fs.existsSync(target) ? staging.replace(/\.new-([^/]*)$/, '.old-$1') : undefined;
+    if (previous) fs.renameSync(target, previous);
     fs.renameSync(staging, target);
-  } catch (e) {
-    if (previous) fs.renameSync(previous, target);
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw e;
+    if (previous) fs.rmSync(previous, { recursive: true, force: true });
   }
-  if (previous) fs.rmSync(previous, { recursive: true, force: true });
 }

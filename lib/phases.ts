@@ -35,3 +35,6 @@ export function assignedPhase(construct: IConstruct): Phase | undefined {
   }
   return undefined;
 }
+
+/** Argo CD's sync-wave annotation: Argo CD applies (and waits for) the waves in order, as the phases must be. */
+export const ARGO_CD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';

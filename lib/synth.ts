@@ -2,21 +2,38 @@ import { Construct } from 'constructs';
 import { renderReleases } from './helm/release';
 import { HelmRenderer } from './helm/renderer';
 import { collectManifests, CollectOptions, Manifest } from './manifests';
-import { renderFiles, writeAtomically } from './output';
+import { Outputs, renderOutputs, writeAtomically } from './output';
 
-export interface SynthesizeOptions extends CollectOptions {
-  /** The output folder, replaced as a whole. */
-  readonly outdir: string;
+export interface RenderOptions extends CollectOptions {
   readonly renderer: HelmRenderer;
 }
 
-/**
- * Renders every helm release in the tree (in parallel), collects and checks the objects, and replaces
- * `outdir` with the phase files. Nothing is written unless every step succeeds.
- */
-export async function synthesize(root: Construct, options: SynthesizeOptions): Promise<Manifest[]> {
+export interface SynthesizeOptions extends RenderOptions {
+  /** The output folder, replaced as a whole. */
+  readonly outdir: string;
+  /** Where Secrets that carry values go, replaced as a whole. @default - `<outdir>-secrets` */
+  readonly secretsDir?: string;
+}
+
+export interface Synthesis {
+  readonly manifests: Manifest[];
+  readonly outputs: Outputs;
+}
+
+/** Renders every helm release in the tree (in parallel), collects and checks the objects, and renders the files. */
+export async function renderTree(root: Construct, options: RenderOptions): Promise<Synthesis> {
   await renderReleases(root, options.renderer);
   const manifests = collectManifests(root, options);
-  writeAtomically(options.outdir, renderFiles(manifests));
+  return { manifests, outputs: renderOutputs(manifests) };
+}
+
+export function secretsDirOf(options: { outdir: string; secretsDir?: string }): string {
+  return options.secretsDir ?? `${options.outdir.replace(/[\\/]+$/, '')}-secrets`;
+}
+
+/** Renders the tree and replaces the output folders. Nothing is written unless every step succeeds. */
+export async function synthesize(root: Construct, options: SynthesizeOptions): Promise<Manifest[]> {
+  const { manifests, outputs } = await renderTree(root, options);
+  writeAtomically(new Map([[options.outdir, outputs.manifests], [secretsDirOf(options), outputs.secrets]]));
   return manifests;
 }

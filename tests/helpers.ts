@@ -7,6 +7,9 @@ import { ChartLock, ChartStore, findHelm, HelmBinary, HelmRenderer, LockedChart 
 import { K3S_TARGET } from '../charts';
 
 export const ROOT = path.resolve(__dirname, '..');
+/** A fixed installation key, so tests are reproducible. */
+export const TEST_KEY = '5e'.repeat(32);
+
 export const FIXTURES = path.join(__dirname, 'fixtures', 'charts');
 
 let helm: HelmBinary | undefined;

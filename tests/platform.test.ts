@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Platform } from '../charts';
-import { ChartLock, ChartStore, checkInvariants, Manifest, Phase, PHASE_FILES, synthesize } from '../lib';
-import { loadAll, readTree, ROOT, standInCharts, testRenderer, tmpDir, writeLock } from './helpers';
+import { ARGO_CD_SYNC_WAVE, ChartLock, ChartStore, checkInvariants, Manifest, Phase, PHASE_FILES, synthesize } from '../lib';
+import { loadAll, readTree, ROOT, standInCharts, TEST_KEY, testRenderer, tmpDir, writeLock } from './helpers';
 
 /** The whole platform, rendered from stand-in charts (tests/fixtures/charts/stand-in) under the upstream names. */
 describe('the platform, offline', () => {
@@ -14,28 +14,45 @@ describe('the platform, offline', () => {
   let manifests: Manifest[];
   let objects: any[];
   const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
-  const releaseValues = (release: string) => JSON.parse(find('Deployment', release).metadata.annotations.values);
+  const releaseValues = (release: string) => JSON.parse(Buffer.from(find('Secret', release).data['values.json'], 'base64').toString());
 
   beforeAll(async () => {
     ({ lock, store } = standInCharts());
     outdir = path.join(tmpDir(), 'dist');
     const app = new App();
-    new Platform(app, 'platform', { lock });
-    manifests = await synthesize(app, { outdir, renderer: testRenderer(store) });
+    new Platform(app, 'platform', { lock, installationKey: TEST_KEY });
+    manifests = await synthesize(app, { outdir, renderer: testRenderer(store), phaseAnnotation: ARGO_CD_SYNC_WAVE });
     objects = manifests.map((m) => m.object);
   });
 
-  test('dist/ holds one file per phase, whose objects are the synthesized ones in order', () => {
+  test('dist/ holds one file per phase, dist-secrets/ the Secrets with values; together the synthesized objects', () => {
     const files = readTree(outdir);
     expect(Object.keys(files).sort()).toEqual(Object.values(PHASE_FILES));
-    const fromFiles = Object.keys(files).sort().flatMap((f) => loadAll(files[f]));
-    expect(fromFiles).toEqual(objects);
+    const secrets = readTree(`${outdir}-secrets`);
+    expect(Object.keys(secrets).sort()).toEqual([PHASE_FILES[Phase.CONTROLLERS], PHASE_FILES[Phase.APPS]]);
+    const read = (tree: Record<string, string>) => Object.keys(tree).sort().flatMap((f) => loadAll(tree[f]));
+    expect(read(files)).toEqual(objects.filter((o) => o.kind !== 'Secret'));
+    expect(read(secrets)).toEqual(objects.filter((o) => o.kind === 'Secret'));
+  });
+
+  test('no Secret data and no value of the hub\'s secrets lands in dist/', () => {
+    const text = Object.values(readTree(outdir)).join('\n');
+    expect(loadAll(text).filter((o) => o.kind === 'Secret')).toEqual([]);
+    const hub = releaseValues('jupyterhub').hub.config;
+    const values = [
+      hub.ConfigurableHTTPProxy.auth_token, hub.JupyterHub.cookie_secret, hub.CryptKeeper.keys[0], hub.SharedPasswordAuthenticator.admin_password,
+    ];
+    expect(values.every((v) => typeof v === 'string' && v.length >= 32)).toBe(true);
+    for (const v of values) expect(text).not.toContain(v);
+    expect(Object.values(readTree(`${outdir}-secrets`)).join('')).toContain(Buffer.from(JSON.stringify(releaseValues('jupyterhub'))).toString('base64'));
   });
 
   test('every custom resource comes after its CRD and every namespaced object no earlier than its Namespace, read back from dist/', () => {
-    const files = readTree(outdir);
     const phaseOf = (file: string) => Number(Object.entries(PHASE_FILES).find(([, f]) => f === file)![0]) as Phase;
-    const fromDist = Object.keys(files).flatMap((f) => loadAll(files[f]).map((object) => ({ phase: phaseOf(f), object, path: f })));
+    const fromDist = [outdir, `${outdir}-secrets`].flatMap((dir) => {
+      const files = readTree(dir);
+      return Object.keys(files).flatMap((f) => loadAll(files[f]).map((object) => ({ phase: phaseOf(f), object, path: f })));
+    });
     expect(checkInvariants(fromDist)).toEqual([]);
     expect(fromDist.length).toBe(manifests.length);
   });
@@ -59,6 +76,10 @@ describe('the platform, offline', () => {
     expect(phase('Deployment', 'nginx')).toBe(Phase.APPS);
   });
 
+  test('every object carries its phase as Argo CD\'s sync wave', () => {
+    for (const m of manifests) expect([m.object.metadata.name, m.object.metadata.annotations?.[ARGO_CD_SYNC_WAVE]]).toEqual([m.object.metadata.name, String(m.phase)]);
+  });
+
   test('every release renders into its own namespace', () => {
     expect(find('Deployment', 'metallb').metadata.namespace).toBe('metallb-system');
     for (const r of ['istio-base', 'istiod', 'istio-ingressgateway']) expect(find('Deployment', r).metadata.namespace).toBe('istio-system');
@@ -68,9 +89,11 @@ describe('the platform, offline', () => {
 
   test('the tutorial\'s helm settings reach the charts', () => {
     expect(releaseValues('metallb').frrk8s).toEqual({ enabled: false });
+    expect(releaseValues('jupyterhub').hub.config.JupyterHub.authenticator_class).toBe('shared-password');
+    expect(releaseValues('jupyterhub').hub.config.Authenticator).toEqual({ admin_users: ['admin'] });
     expect(releaseValues('jupyterhub').ingress).toEqual({ enabled: true, annotations: {}, hosts: ['jupyterhub.example.it'], ingressClassName: 'istio' });
     expect(releaseValues('jupyterhub').singleuser).toEqual({ defaultUrl: '/lab', extraEnv: { JUPYTERHUB_SINGLEUSER_APP: 'jupyter_server.serverapp.ServerApp' } });
-    expect(releaseValues('seldon-core-operator')).toMatchObject({ usageMetrics: { enabled: true }, istio: { enabled: true, gateway: 'istio-system/seldon-gateway' } });
+    expect(releaseValues('seldon-core-operator')).toMatchObject({ managerCreateResources: true, usageMetrics: { enabled: true }, istio: { enabled: true, gateway: 'istio-system/seldon-gateway' } });
     expect(releaseValues('istiod')).toMatchObject({
       global: { hub: 'docker.io/istio', tag: '1.30.3', istioNamespace: 'istio-system' },
       meshConfig: { ingressService: 'istio-ingressgateway', ingressSelector: 'ingressgateway' },
@@ -87,7 +110,7 @@ describe('the platform, offline', () => {
       for (const f of fs.readdirSync(store.dir)) if (f !== 'jupyterhub-4.4.0.tgz') fs.copyFileSync(path.join(store.dir, f), path.join(broken.dir, f));
       const before = readTree(outdir);
       const app = new App();
-      new Platform(app, 'platform', { lock });
+      new Platform(app, 'platform', { lock, installationKey: TEST_KEY });
       await expect(synthesize(app, { outdir, renderer: testRenderer(broken) })).rejects.toThrow(
         `chart "jupyterhub" (jupyterhub 4.4.0): archive ${path.join(broken.dir, 'jupyterhub-4.4.0.tgz')} is not in the chart store: run \`npm run charts:pull\``);
       expect(readTree(outdir)).toEqual(before);
@@ -98,7 +121,7 @@ describe('the platform, offline', () => {
       const wrong = writeLock(dir, lock.charts.map((c) => (c.key === 'istiod' ? { ...c, sha256: 'a'.repeat(64) } : c)));
       const before = readTree(outdir);
       const app = new App();
-      new Platform(app, 'platform', { lock: wrong });
+      new Platform(app, 'platform', { lock: wrong, installationKey: TEST_KEY });
       await expect(synthesize(app, { outdir, renderer: testRenderer(store) })).rejects.toThrow(
         new RegExp(`chart "istiod" \\(istiod 1\\.30\\.3\\): archive .*istiod-1\\.30\\.3\\.tgz has sha256 [0-9a-f]{64}, the lock records ${'a'.repeat(64)}`));
       expect(readTree(outdir)).toEqual(before);
@@ -115,7 +138,7 @@ describe('npm run synth', () => {
     fs.writeFileSync(path.join(outdir, '01-crds-namespaces.yaml'), 'previous\n');
     const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts'], {
       cwd: ROOT, encoding: 'utf8',
-      env: { ...process.env, CHART_STORE: store.dir, CDK8S_OUTDIR: outdir },
+      env: { ...process.env, CHART_STORE: store.dir, CDK8S_OUTDIR: outdir, PLATFORM_KEY: TEST_KEY },
     });
     expect(res.status).toBe(1);
     expect(res.stderr).toContain(`error: chart "metallb" (metallb 0.16.1): archive ${path.join(store.dir, 'metallb-0.16.1.tgz')} is not in the chart store`);
@@ -127,11 +150,35 @@ describe('npm run synth', () => {
     const outdir = path.join(tmpDir(), 'dist');
     const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts'], {
       cwd: ROOT, encoding: 'utf8',
-      env: { ...process.env, CHART_STORE: store.dir, CHART_LOCK: lock.file, CDK8S_OUTDIR: outdir },
+      env: { ...process.env, CHART_STORE: store.dir, CHART_LOCK: lock.file, CDK8S_OUTDIR: outdir, PLATFORM_KEY: TEST_KEY },
     });
     expect(res.status).toBe(0);
     expect(res.stderr).toMatch(/^helm v\d+\.\d+\.\d+/);
     expect(res.stderr).toMatch(/wrote \d+ objects to .*dist\/ \(01-crds-namespaces\.yaml: \d+/);
     expect(fs.readdirSync(outdir).sort()).toEqual(Object.values(PHASE_FILES));
+  });
+
+  test('--check passes on a fresh dist/ and fails on a hand-edited one, naming the file, the object and the field', () => {
+    const { lock, store } = standInCharts();
+    const outdir = path.join(tmpDir(), 'dist');
+    const run = (...args: string[]) => spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts', ...args], {
+      cwd: ROOT, encoding: 'utf8',
+      env: { ...process.env, CHART_STORE: store.dir, CHART_LOCK: lock.file, CDK8S_OUTDIR: outdir, PLATFORM_KEY: TEST_KEY },
+    });
+    expect(run().status).toBe(0);
+    const pass = run('--check');
+    expect([pass.status, pass.stderr]).toEqual([0, expect.stringContaining('check passed: two synths are identical')]);
+    const file = path.join(outdir, PHASE_FILES[Phase.CUSTOM_RESOURCES]);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('number: 80', 'number: 8080'));
+    const before = readTree(outdir);
+    const fail = run('--check');
+    expect(fail.status).toBe(1);
+    expect(fail.stderr).toContain('03-custom-resources.yaml: Gateway istio-system/seldon-gateway: .spec.servers[0].port.number: 8080 → 80');
+    expect(readTree(outdir)).toEqual(before);
+  });
+
+  test('fails on an unknown argument', () => {
+    const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts', '--chek'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PLATFORM_KEY: TEST_KEY } });
+    expect([res.status, res.stderr]).toEqual([1, 'error: unknown argument "--chek": the only option is --check\n']);
   });
 });

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { Platform } from '../charts';
 import { ChartLock, ChartStore, checkInvariants, Manifest, Phase, synthesize } from '../lib';
-import { ROOT, testRenderer, tmpDir } from './helpers';
+import { ROOT, TEST_KEY, testRenderer, tmpDir } from './helpers';
 
 // Runs on the real archives when the chart store has all of them (npm run charts:pull, or CHART_STORE).
 const lock = ChartLock.load(path.resolve(process.env.CHART_LOCK ?? path.join(ROOT, 'helm-lock.yaml')));
@@ -21,7 +21,7 @@ if (missing.length) {
 
   beforeAll(async () => {
     const app = new App();
-    new Platform(app, 'platform', { lock });
+    new Platform(app, 'platform', { lock, installationKey: TEST_KEY });
     manifests = await synthesize(app, { outdir: path.join(tmpDir(), 'dist'), renderer: testRenderer(store) });
     objects = manifests.map((m) => m.object);
   });

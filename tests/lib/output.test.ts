@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Phase, renderFiles, toYaml, writeAtomically } from '../../lib';
+import { carriesSecretData, Phase, renderFiles, renderOutputs, toYaml, writeAtomically } from '../../lib';
 import { loadAll, readTree, tmpDir } from '../helpers';
 
 describe('renderFiles', () => {
@@ -25,13 +25,34 @@ describe('renderFiles', () => {
   });
 });
 
+describe('renderOutputs', () => {
+  const secret = (name: string, data?: object) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default' }, ...(data ? { data } : {}) });
+
+  test('Secrets that carry values go to their own files; empty placeholder Secrets stay', () => {
+    const outputs = renderOutputs([
+      { phase: Phase.CONTROLLERS, object: secret('placeholder'), path: 'a' },
+      { phase: Phase.CONTROLLERS, object: secret('token', { token: 'c2VjcmV0' }), path: 'b' },
+      { phase: Phase.APPS, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' } }, path: 'c' },
+    ]);
+    expect([...outputs.manifests.keys()]).toEqual(['02-controllers.yaml', '04-apps.yaml']);
+    expect(outputs.manifests.get('02-controllers.yaml')).toContain('name: placeholder');
+    expect([...outputs.secrets.keys()]).toEqual(['02-controllers.yaml']);
+    expect(loadAll(outputs.secrets.get('02-controllers.yaml')!).map((o) => o.metadata.name)).toEqual(['token']);
+  });
+
+  test('stringData counts as values too', () => {
+    expect(carriesSecretData({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { a: 'b' } })).toBe(true);
+    expect(carriesSecretData({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: {} })).toBe(false);
+  });
+});
+
 describe('writeAtomically', () => {
   test('replaces the folder with exactly the new files, leaving nothing beside it', () => {
     const parent = tmpDir();
     const out = path.join(parent, 'dist');
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'stale.yaml'), 'old');
-    writeAtomically(out, new Map([['01-a.yaml', 'new']]));
+    writeAtomically(new Map([[out, new Map([['01-a.yaml', 'new']])]]));
     expect(readTree(out)).toEqual({ '01-a.yaml': 'new' });
     expect(fs.readdirSync(parent)).toEqual(['dist']);
   });
@@ -42,9 +63,14 @@ describe('writeAtomically', () => {
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'keep.yaml'), 'previous');
     // A file name that cannot be created (a path through a file) makes the write fail halfway.
+    const secrets = path.join(parent, 'dist-secrets');
+    fs.mkdirSync(secrets);
+    fs.writeFileSync(path.join(secrets, 'keep.yaml'), 'previous secret');
     const files = new Map([['01-ok.yaml', 'x'], ['01-ok.yaml/under-a-file.yaml', 'y']]);
-    expect(() => writeAtomically(out, files)).toThrow();
+    // The first folder is written fine; the second fails, so neither is swapped in.
+    expect(() => writeAtomically(new Map([[out, new Map([['01-new.yaml', 'new']])], [secrets, files]]))).toThrow();
     expect(readTree(out)).toEqual({ 'keep.yaml': 'previous' });
-    expect(fs.readdirSync(parent)).toEqual(['dist']);
+    expect(readTree(secrets)).toEqual({ 'keep.yaml': 'previous secret' });
+    expect(fs.readdirSync(parent).sort()).toEqual(['dist', 'dist-secrets']);
   });
 });

@@ -1,0 +1,44 @@
+import { createHmac, randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** The secret every per-installation secret is derived from. */
+export interface InstallationKey {
+  readonly key: string;
+  /** Where it came from, for messages. */
+  readonly source: string;
+  /** True when this run created the key file. */
+  readonly created: boolean;
+}
+
+const KEY = /^[0-9a-f]{64}$/;
+
+/**
+ * The installation key: `explicit` (an env var) if given, else the key file, created with 32 random
+ * bytes on first use. Secrets derived from it are stable across synths and differ between installations.
+ */
+export function loadInstallationKey(options: { explicit?: string; explicitName?: string; file: string }): InstallationKey {
+  if (options.explicit !== undefined && options.explicit !== '') {
+    if (!KEY.test(options.explicit)) {
+      throw new Error(`${options.explicitName ?? 'the installation key'} is not 64 lowercase hex digits: generate one with \`openssl rand -hex 32\``);
+    }
+    return { key: options.explicit, source: options.explicitName ?? 'explicit', created: false };
+  }
+  if (fs.existsSync(options.file)) {
+    const key = fs.readFileSync(options.file, 'utf8').trim();
+    if (!KEY.test(key)) {
+      throw new Error(`installation key file ${options.file} does not hold 64 lowercase hex digits: restore it from your backup, or delete it to start a new installation (every derived secret changes)`);
+    }
+    return { key, source: options.file, created: false };
+  }
+  fs.mkdirSync(path.dirname(options.file), { recursive: true });
+  const key = randomBytes(32).toString('hex');
+  fs.writeFileSync(options.file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  return { key, source: options.file, created: true };
+}
+
+/** A secret for one purpose: HMAC-SHA256 of `purpose` under the key, as `hexChars` hex digits (at most 64). */
+export function deriveSecret(key: string, purpose: string, hexChars = 64): string {
+  if (hexChars < 1 || hexChars > 64) throw new Error(`cannot derive ${hexChars} hex digits: use 1 to 64`);
+  return createHmac('sha256', key).update(purpose).digest('hex').slice(0, hexChars);
+}

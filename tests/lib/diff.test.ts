@@ -1,0 +1,36 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { diffOutputs, readOutputDir } from '../../lib';
+import { tmpDir } from '../helpers';
+
+const doc = (port: number, extra = '') => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: app\nspec:\n  ports:\n    - port: ${port}\n${extra}`;
+
+describe('diffOutputs', () => {
+  test('nothing for identical outputs', () => {
+    expect(diffOutputs(new Map([['a.yaml', doc(80)]]), new Map([['a.yaml', doc(80)]]))).toEqual([]);
+  });
+
+  test('names the file, the object and the field that changed', () => {
+    expect(diffOutputs(new Map([['a.yaml', doc(81)]]), new Map([['a.yaml', doc(80)]]))).toEqual(['a.yaml: Service app/web: .spec.ports[0].port: 81 → 80']);
+  });
+
+  test('names files and objects that are missing or extra', () => {
+    const cm = '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: app\n';
+    expect(diffOutputs(new Map([['a.yaml', doc(80)], ['b.yaml', cm]]), new Map([['a.yaml', doc(80) + cm], ['c.yaml', cm]]))).toEqual([
+      'a.yaml: ConfigMap app/c: not expected',
+      'b.yaml: expected, but not written',
+      'c.yaml: not expected, but written',
+    ]);
+  });
+
+  test('says when only the bytes differ', () => {
+    expect(diffOutputs(new Map([['a.yaml', `# edited\n${doc(80)}`]]), new Map([['a.yaml', doc(80)]]))).toEqual(['a.yaml: same objects, different bytes (order, comments or formatting)']);
+  });
+
+  test('reads an output folder, and nothing for one that does not exist', () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, '01-a.yaml'), 'x');
+    expect(readOutputDir(dir)).toEqual(new Map([['01-a.yaml', 'x']]));
+    expect(readOutputDir(path.join(dir, 'nope'))).toEqual(new Map());
+  });
+});
