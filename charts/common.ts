@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ChartLock } from '../lib';
+import { ChartLock, HelmRelease, Phase } from '../lib';
 
 /** What every component that installs a helm chart needs. */
 export interface HelmComponentProps {
@@ -16,6 +16,30 @@ export const DEFAULT_VALUES_DIR = path.resolve(__dirname, '..', 'helm-values');
 /** The values file of a release, `helm-values/<release>.yaml`. */
 export function valuesFile(props: HelmComponentProps, releaseName: string): string {
   return path.join(props.valuesDir ?? DEFAULT_VALUES_DIR, `${releaseName}.yaml`);
+}
+
+/** What differs between the releases of the stack. */
+export interface ReleaseOptions {
+  /** The chart's key in the lock. */
+  readonly chart: string;
+  readonly releaseName: string;
+  readonly namespace: string;
+  /** Computed values; they win over `helm-values/<releaseName>.yaml`. @default - none */
+  readonly values?: Record<string, unknown>;
+  /** @default Phase.CONTROLLERS */
+  readonly phase?: Phase;
+}
+
+/** A release of a locked chart, with its values file `helm-values/<releaseName>.yaml`. */
+export function lockedRelease(scope: Construct, id: string, props: HelmComponentProps, options: ReleaseOptions): HelmRelease {
+  return new HelmRelease(scope, id, {
+    chart: props.lock.get(options.chart),
+    releaseName: options.releaseName,
+    namespace: options.namespace,
+    valuesFiles: [valuesFile(props, options.releaseName)],
+    values: options.values,
+    phase: options.phase,
+  });
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

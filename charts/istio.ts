@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HelmRelease, Phase } from '../lib';
-import { createNamespace, HelmComponentProps, valuesFile } from './common';
+import { createNamespace, HelmComponentProps, lockedRelease } from './common';
 
 export interface IstioProps extends HelmComponentProps {
   /** @default "istio-system" */
@@ -29,33 +29,21 @@ export class Istio extends Chart {
     this.ingressGatewaySelector = { istio: selectorLabel };
     const global = { istioNamespace: this.namespace };
 
-    this.base = new HelmRelease(this, 'base', {
-      chart: props.lock.get('istio-base'),
-      releaseName: 'istio-base',
-      namespace: this.namespace,
-      valuesFiles: [valuesFile(props, 'istio-base')],
-      values: { global },
-    });
-    const istiodChart = props.lock.get('istiod');
-    this.istiod = new HelmRelease(this, 'istiod', {
-      chart: istiodChart,
+    this.base = lockedRelease(this, 'base', props, { chart: 'istio-base', releaseName: 'istio-base', namespace: this.namespace, values: { global } });
+    this.istiod = lockedRelease(this, 'istiod', props, {
+      chart: 'istiod',
       releaseName: 'istiod',
       namespace: this.namespace,
-      valuesFiles: [valuesFile(props, 'istiod')],
       values: {
         // Published charts carry their version as the image tag; say it, so the proxies match the chart.
-        global: { ...global, tag: istiodChart.version },
+        global: { ...global, tag: props.lock.get('istiod').version },
         meshConfig: { ingressService: INGRESS_GATEWAY, ingressSelector: selectorLabel },
       },
     });
     // The gateway's pods get their image from istiod's injection webhook, so they come with the apps,
     // once istiod is running; before that they would start with the placeholder image "auto".
-    this.ingressGateway = new HelmRelease(this, 'ingress-gateway', {
-      chart: props.lock.get('istio-gateway'),
-      releaseName: INGRESS_GATEWAY,
-      namespace: this.namespace,
-      valuesFiles: [valuesFile(props, INGRESS_GATEWAY)],
-      phase: Phase.APPS,
+    this.ingressGateway = lockedRelease(this, 'ingress-gateway', props, {
+      chart: 'istio-gateway', releaseName: INGRESS_GATEWAY, namespace: this.namespace, phase: Phase.APPS,
     });
   }
 }

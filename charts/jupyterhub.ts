@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { deriveSecret, HelmRelease } from '../lib';
-import { createNamespace, HelmComponentProps, valuesFile } from './common';
+import { createNamespace, HelmComponentProps, lockedRelease } from './common';
 import { checkHostname } from './hostnames';
 
 export interface JupyterHubProps extends HelmComponentProps {
@@ -42,11 +42,10 @@ export class JupyterHub extends Chart {
     if (this.adminPassword.length < 32) {
       throw new Error(`invalid jupyterhub admin password: it has ${this.adminPassword.length} characters, the hub's shared-password login needs at least 32; use a longer one or leave it unset to derive one`);
     }
-    this.release = new HelmRelease(this, 'release', {
-      chart: props.lock.get('jupyterhub'),
+    this.release = lockedRelease(this, 'release', props, {
+      chart: 'jupyterhub',
       releaseName: 'jupyterhub',
       namespace: this.namespace,
-      valuesFiles: [valuesFile(props, 'jupyterhub')],
       values: {
         ingress: { enabled: true, hosts: [this.hostname], ingressClassName: props.ingressClass.name },
         hub: {

@@ -4,7 +4,7 @@ import { IpAddressPool } from '../imports/ipaddresspools-metallb.io';
 import { L2Advertisement } from '../imports/l2advertisements-metallb.io';
 import { HelmRelease } from '../lib';
 import { parseAddressRanges } from './addresses';
-import { createNamespace, HelmComponentProps, valuesFile } from './common';
+import { createNamespace, HelmComponentProps, lockedRelease } from './common';
 
 export interface MetalLbProps extends HelmComponentProps {
   /** @default "metallb-system" */
@@ -25,12 +25,7 @@ export class MetalLb extends Chart {
     this.namespace = props.namespace ?? 'metallb-system';
     const addresses = parseAddressRanges(props.addresses ?? ['172.25.1.1-172.25.1.100']);
     createNamespace(this, this.namespace);
-    this.release = new HelmRelease(this, 'release', {
-      chart: props.lock.get('metallb'),
-      releaseName: 'metallb',
-      namespace: this.namespace,
-      valuesFiles: [valuesFile(props, 'metallb')],
-    });
+    this.release = lockedRelease(this, 'release', props, { chart: 'metallb', releaseName: 'metallb', namespace: this.namespace });
     this.pool = new IpAddressPool(this, 'ip-pool', {
       metadata: { name: 'ip-pool', namespace: this.namespace },
       spec: { addresses: addresses.map((r) => r.text) },

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Gateway } from '../imports/networking.istio.io';
 import { HelmRelease } from '../lib';
-import { createNamespace, HelmComponentProps, valuesFile } from './common';
+import { createNamespace, HelmComponentProps, lockedRelease } from './common';
 
 export interface SeldonCoreProps extends HelmComponentProps {
   /** The Istio Gateway SeldonDeployments are served through. */
@@ -22,11 +22,10 @@ export class SeldonCore extends Chart {
     super(scope, id);
     this.namespace = props.namespace ?? 'seldon-system';
     createNamespace(this, this.namespace);
-    this.release = new HelmRelease(this, 'release', {
-      chart: props.lock.get('seldon-core-operator'),
+    this.release = lockedRelease(this, 'release', props, {
+      chart: 'seldon-core-operator',
       releaseName: 'seldon-core-operator',
       namespace: this.namespace,
-      valuesFiles: [valuesFile(props, 'seldon-core-operator')],
       values: {
         usageMetrics: { enabled: props.usageMetrics ?? true },
         istio: { enabled: true, gateway: `${props.gateway.metadata.namespace}/${props.gateway.name}` },

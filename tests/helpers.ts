@@ -41,6 +41,18 @@ export function packageChart(fixture: string, storeDir: string, as: { name?: str
   return path.join(storeDir, `${meta2.name}-${meta2.version}.tgz`);
 }
 
+/** A lock entry for a fixture chart, with no digest. */
+export function fixtureChart(chart: string, version: string): LockedChart {
+  return { key: chart, repo: 'https://charts.example.com', chart, version };
+}
+
+/** A store with the named fixture charts packaged in it. */
+export function fixtureStore(...fixtures: string[]): ChartStore {
+  const store = new ChartStore(tmpDir());
+  for (const f of fixtures) packageChart(f, store.dir);
+  return store;
+}
+
 /** A lock file in `dir` with the given charts (no digests unless given). */
 export function writeLock(dir: string, charts: Array<Omit<LockedChart, 'repo'> & { repo?: string }>): ChartLock {
   const file = path.join(dir, 'helm-lock.yaml');

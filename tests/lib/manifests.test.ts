@@ -1,17 +1,14 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { ChartStore, checkInvariants, collectManifests, HelmRelease, LockedChart, Manifest, Phase, renderReleases } from '../../lib';
-import { packageChart, testRenderer, tmpDir } from '../helpers';
+import { ChartStore, checkInvariants, collectManifests, HelmRelease, Manifest, Phase, renderReleases } from '../../lib';
+import { fixtureChart, fixtureStore, testRenderer } from '../helpers';
 
-const locked = (chart: string, version: string): LockedChart => ({ key: chart, repo: 'https://charts.example.com', chart, version });
 const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 const summary = (ms: Manifest[]) => ms.map((m) => `${m.phase} ${m.object.kind} ${m.object.metadata.namespace ?? '-'}/${m.object.metadata.name}`);
 
 describe('collectManifests', () => {
   let store: ChartStore;
   beforeAll(() => {
-    store = new ChartStore(tmpDir());
-    packageChart('crd-in-template', store.dir);
-    packageChart('crds-dir', store.dir);
+    store = fixtureStore('crd-in-template', 'crds-dir');
   });
 
   test('gives namespaced helm objects their release namespace, strips it from cluster-scoped ones, and phases them', async () => {
@@ -19,7 +16,7 @@ describe('collectManifests', () => {
     const app = new App();
     const chart = new Chart(app, 'c');
     new ApiObject(chart, 'ns', ns('demo'));
-    new HelmRelease(chart, 'r', { chart: locked('crd-in-template', '0.1.0'), releaseName: 'r', namespace: 'demo' });
+    new HelmRelease(chart, 'r', { chart: fixtureChart('crd-in-template', '0.1.0'), releaseName: 'r', namespace: 'demo' });
     new ApiObject(chart, 'widget', { apiVersion: 'fixtures.example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'demo' } });
     new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'demo' } });
     await renderReleases(app, testRenderer(store));
@@ -40,7 +37,7 @@ describe('collectManifests', () => {
   test('a custom resource rendered by a chart goes after its CRD, and a cluster-scoped custom kind gets no namespace', async () => {
     const app = new Chart(new App(), 'c');
     new ApiObject(app, 'ns', ns('demo'));
-    new HelmRelease(app, 'r', { chart: locked('crds-dir', '0.2.0'), releaseName: 'r', namespace: 'demo' });
+    new HelmRelease(app, 'r', { chart: fixtureChart('crds-dir', '0.2.0'), releaseName: 'r', namespace: 'demo' });
     await renderReleases(app, testRenderer(store));
     expect(summary(collectManifests(app))).toEqual(['1 Namespace -/demo', '1 CustomResourceDefinition -/gadgets.fixtures.example.com', '3 Gadget -/r-gadget']);
   });
