@@ -85,9 +85,14 @@ export class HelmRenderer {
     fs.mkdirSync(valuesDir, { recursive: true });
     const computed = yaml.dump(request.values, { lineWidth: -1, noRefs: true });
     const valuesFile = path.join(valuesDir, `${request.releaseName}-${createHash('sha256').update(computed).digest('hex').slice(0, 16)}.yaml`);
-    fs.writeFileSync(valuesFile, computed);
-
-    const stdout = await run(this.options.helm.path, this.args(request, checked.file, valuesFile), env, request);
+    // Computed values may hold derived secrets: the file lives only while helm reads it.
+    fs.writeFileSync(valuesFile, computed, { mode: 0o600 });
+    let stdout: string;
+    try {
+      stdout = await run(this.options.helm.path, this.args(request, checked.file, valuesFile), env, request);
+    } finally {
+      fs.rmSync(valuesFile, { force: true });
+    }
     let docs: unknown[];
     try {
       docs = yaml.loadAll(stdout);

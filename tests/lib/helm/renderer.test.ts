@@ -1,5 +1,8 @@
-import { ChartStore, LockedChart } from '../../../lib';
-import { fixtureChart, fixtureStore, testRenderer } from '../../helpers';
+import * as fs from 'fs';
+import * as path from 'path';
+import { K3S_TARGET } from '../../../charts';
+import { ChartStore, HelmRenderer, LockedChart } from '../../../lib';
+import { fixtureChart, fixtureStore, testHelm, testRenderer, tmpDir } from '../../helpers';
 
 
 describe('HelmRenderer', () => {
@@ -28,6 +31,14 @@ describe('HelmRenderer', () => {
     const objects = await testRenderer(store).render(request(fixtureChart('crd-in-template', '0.1.0'), { greeting: 'hi' }));
     expect(objects.map((o) => o.kind)).toEqual(['ConfigMap', 'CustomResourceDefinition', 'ClusterRole']);
     expect(objects[0].data).toEqual({ greeting: 'hi' });
+  });
+
+  test('leaves no computed values file behind (they may hold secrets)', async () => {
+    const home = tmpDir();
+    const renderer = new HelmRenderer({ helm: testHelm(), store, target: K3S_TARGET, homeDir: home, warn: () => undefined });
+    await renderer.render(request(fixtureChart('crd-in-template', '0.1.0'), { greeting: 'secret-value' }));
+    await expect(renderer.render(request(fixtureChart('broken', '0.1.0'), { greeting: 'secret-value' }))).rejects.toThrow();
+    expect(fs.readdirSync(path.join(home, 'values'))).toEqual([]);
   });
 
   test('warns when the lock has no digest for the archive', async () => {
