@@ -74,7 +74,13 @@ export function writeAtomically(folders: ReadonlyMap<string, ReadonlyMap<string,
   for (const { target, staging } of staged) {
     const previous = fs.existsSync(target) ? staging.replace(/\.new-([^/]*)$/, '.old-$1') : undefined;
     if (previous) fs.renameSync(target, previous);
-    fs.renameSync(staging, target);
+    try {
+      fs.renameSync(staging, target);
+    } catch (e) {
+      if (previous) fs.renameSync(previous, target);
+      fs.rmSync(staging, { recursive: true, force: true });
+      throw e;
+    }
     if (previous) fs.rmSync(previous, { recursive: true, force: true });
   }
 }
