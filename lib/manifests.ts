@@ -61,28 +61,38 @@ export function collectManifests(root: IConstruct, options: CollectOptions = {})
   validateTree(root);
   const apiObjects = root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
   const scopes = new Scopes();
-  for (const o of apiObjects.filter(isCrd)) scopes.addCrd(o.toJson());
+  // CRDs first, since every other object's scope may come from one; each is rendered once (some are 1 MB).
+  const crds = new Map<ApiObject, Manifest['object']>();
+  for (const o of apiObjects.filter(isCrd)) {
+    if (o.metadata.namespace) o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    const json = o.toJson();
+    crds.set(o, json);
+    scopes.addCrd(json);
+  }
 
   const errors: string[] = [];
   const manifests: Manifest[] = [];
   for (const o of apiObjects) {
-    const namespaced = scopes.isNamespaced(o.apiVersion, o.kind);
-    const where = `${describe({ kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } })} (${o.node.path})`;
-    if (namespaced === undefined) {
-      errors.push(`${where}: no CustomResourceDefinition for ${groupKind(o.apiVersion, o.kind)} in the output: add the chart or CRD that defines it`);
-      continue;
-    }
-    if (namespaced && !o.metadata.namespace) {
-      const release = releaseOf(o);
-      if (!release) {
-        errors.push(`${where}: namespaced object without a namespace: set metadata.namespace or the chart's namespace`);
+    let object = crds.get(o);
+    if (!object) {
+      const namespaced = scopes.isNamespaced(o.apiVersion, o.kind);
+      const where = `${describe({ kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } })} (${o.node.path})`;
+      if (namespaced === undefined) {
+        errors.push(`${where}: no CustomResourceDefinition for ${groupKind(o.apiVersion, o.kind)} in the output: add the chart or CRD that defines it`);
         continue;
       }
-      o.addJsonPatch(JsonPatch.add('/metadata/namespace', release.namespace));
-    } else if (!namespaced && o.metadata.namespace) {
-      o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      if (namespaced && !o.metadata.namespace) {
+        const release = releaseOf(o);
+        if (!release) {
+          errors.push(`${where}: namespaced object without a namespace: set metadata.namespace or the chart's namespace`);
+          continue;
+        }
+        o.addJsonPatch(JsonPatch.add('/metadata/namespace', release.namespace));
+      } else if (!namespaced && o.metadata.namespace) {
+        o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      }
+      object = o.toJson() as Manifest['object'];
     }
-    const object = o.toJson();
     let phase: Phase;
     if (isCrd(o) || isNamespace(o)) {
       phase = Phase.FOUNDATIONS;
