@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { describeObject } from './manifests';
 
 /** The files of an output folder (top level only), by name; empty when the folder does not exist. */
 export function readOutputDir(dir: string): Map<string, string> {
@@ -11,10 +12,6 @@ export function readOutputDir(dir: string): Map<string, string> {
     if (fs.statSync(file).isFile()) files.set(name, fs.readFileSync(file, 'utf8'));
   }
   return files;
-}
-
-function identity(o: any): string {
-  return `${o?.kind ?? '?'} ${o?.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o?.metadata?.name ?? '?'}`;
 }
 
 /** The JSON paths at which two values differ, up to `limit`. */
@@ -52,7 +49,7 @@ export function diffOutputs(expected: ReadonlyMap<string, string>, actual: Reado
       out.push(`${name}: does not parse (${(e as Error).message.split('\n')[0]})`);
       continue;
     }
-    const byId = (docs: any[]) => new Map(docs.map((d) => [identity(d), d]));
+    const byId = (docs: any[]) => new Map(docs.map((d) => [describeObject(d ?? {}), d]));
     const mapA = byId(docsA);
     const mapB = byId(docsB);
     const before = out.length;

@@ -38,8 +38,9 @@ function kindRank(kind: string): number {
 const isCrd = (o: { apiVersion: string; kind: string }) => groupOf(o.apiVersion) === 'apiextensions.k8s.io' && o.kind === 'CustomResourceDefinition';
 const isNamespace = (o: { apiVersion: string; kind: string }) => o.apiVersion === 'v1' && o.kind === 'Namespace';
 
-function describe(o: { kind: string; metadata: { name?: string; namespace?: string } }): string {
-  return `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+/** `Kind namespace/name`, or `Kind name` for a cluster-scoped object: how messages name an object. */
+export function describeObject(o: { kind?: string; metadata?: { name?: string; namespace?: string } }): string {
+  return `${o.kind ?? '?'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'}`;
 }
 
 function releaseOf(c: IConstruct): HelmRelease | undefined {
@@ -76,7 +77,7 @@ export function collectManifests(root: IConstruct, options: CollectOptions = {})
     let object = crds.get(o);
     if (!object) {
       const namespaced = scopes.isNamespaced(o.apiVersion, o.kind);
-      const where = `${describe({ kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } })} (${o.node.path})`;
+      const where = `${describeObject({ kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } })} (${o.node.path})`;
       if (namespaced === undefined) {
         errors.push(`${where}: no CustomResourceDefinition for ${groupKind(o.apiVersion, o.kind)} in the output: add the chart or CRD that defines it`);
         continue;
@@ -136,7 +137,7 @@ export function checkInvariants(manifests: readonly Manifest[], options: Collect
   for (const m of manifests) {
     const { apiVersion, kind, metadata } = m.object;
     const key = `${groupKind(apiVersion, kind)}/${metadata.namespace ?? ''}/${metadata.name}`;
-    const what = `${describe(m.object)} (${m.path})`;
+    const what = `${describeObject(m.object)} (${m.path})`;
     if (seen.has(key)) problems.push(`${what}: the same object is also defined at ${seen.get(key)}: rename one`);
     seen.set(key, m.path);
     const crd = crdPhase.get(groupKind(apiVersion, kind));
