@@ -7,7 +7,9 @@ try {
   const settings = engineSettings(process.env, path.resolve(__dirname, '..'));
   const helm = helmFromEnv(process.env, settings);
   process.stderr.write(`chart store ${settings.store.dir}\n`);
-  const result = pullCharts({ lock: settings.lock, store: settings.store, helm, homeDir: settings.helmHome });
+  const { HTTPS_PROXY, HTTP_PROXY, NO_PROXY, https_proxy, http_proxy, no_proxy } = process.env;
+  const networkEnv = { HTTPS_PROXY, HTTP_PROXY, NO_PROXY, https_proxy, http_proxy, no_proxy };
+  const result = pullCharts({ lock: settings.lock, store: settings.store, helm, homeDir: settings.helmHome, networkEnv });
   if (result.recorded.length) {
     process.stderr.write(`recorded the digests of ${result.recorded.join(', ')} in ${settings.lock.file}: review and commit it\n`);
   }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ChartLock, ChartStore, findHelm, HelmBinary, HelmRenderer, LockedChart } from '../lib';
+import { ChartLock, ChartStore, findHelm, HelmBinary, HelmRenderer, isolatedHelmEnv, LockedChart } from '../lib';
 import { K3S_TARGET } from '../charts';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -33,7 +33,7 @@ export function packageChart(fixture: string, storeDir: string, as: { name?: str
   fs.writeFileSync(chartYaml, yaml.dump({ ...meta, name: as.name ?? meta.name, version: as.version ?? meta.version }));
   fs.mkdirSync(storeDir, { recursive: true });
   execFileSync(testHelm().path, ['package', src, '--destination', storeDir], {
-    env: { HOME: work, HELM_CACHE_HOME: path.join(work, 'c'), HELM_CONFIG_HOME: path.join(work, 'cf'), HELM_DATA_HOME: path.join(work, 'd') },
+    env: isolatedHelmEnv(work),
     stdio: 'ignore',
   });
   fs.rmSync(work, { recursive: true, force: true });

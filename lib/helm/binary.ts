@@ -90,3 +90,18 @@ export function findHelm(options: FindHelmOptions): HelmBinary {
   }
   return { path: bin, version, source };
 }
+
+/**
+ * An environment that isolates helm from the machine: its HOME, config, cache and data under `home`, no
+ * kubeconfig, nothing else inherited but what `pass` gives (e.g. proxy settings for `helm pull`).
+ */
+export function isolatedHelmEnv(home: string, pass: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...pass,
+    HOME: home,
+    HELM_CACHE_HOME: path.join(home, 'cache'),
+    HELM_CONFIG_HOME: path.join(home, 'config'),
+    HELM_DATA_HOME: path.join(home, 'data'),
+    KUBECONFIG: path.join(home, 'no-kubeconfig'),
+  };
+}

@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { HelmBinary } from './binary';
+import { HelmBinary, isolatedHelmEnv } from './binary';
 import { ChartLock } from './lock';
 import { archiveName, ChartStore, sha256File } from './store';
 
@@ -12,6 +12,8 @@ export interface PullOptions {
   /** Helm's private home (config, cache, data, repository index cache). */
   readonly homeDir: string;
   readonly log?: (message: string) => void;
+  /** Network settings helm may need to reach the repositories (e.g. HTTPS_PROXY). @default - none */
+  readonly networkEnv?: NodeJS.ProcessEnv;
 }
 
 export interface PullResult {
@@ -48,13 +50,9 @@ export function pullCharts(options: PullOptions): PullResult {
     }
     const tmp = fs.mkdtempSync(path.join(options.store.dir, '.pull-'));
     try {
-      const home = options.homeDir;
       const res = spawnSync(options.helm.path, ['pull', chart.chart, '--repo', chart.repo, '--version', chart.version, '--destination', tmp], {
         encoding: 'utf8',
-        env: {
-          HOME: home, PATH: process.env.PATH, HTTPS_PROXY: process.env.HTTPS_PROXY, HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY,
-          HELM_CACHE_HOME: path.join(home, 'cache'), HELM_CONFIG_HOME: path.join(home, 'config'), HELM_DATA_HOME: path.join(home, 'data'),
-        },
+        env: isolatedHelmEnv(options.homeDir, options.networkEnv),
       });
       if (res.status !== 0) {
         throw new Error(`chart "${chart.key}": helm pull ${chart.chart} ${chart.version} from ${chart.repo} failed: ${(res.stderr || res.error?.message || '').trim()}\n` +

@@ -3,7 +3,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { HelmBinary } from './binary';
+import { HelmBinary, isolatedHelmEnv } from './binary';
 import { LockedChart } from './lock';
 import { ChartStore } from './store';
 
@@ -74,13 +74,7 @@ export class HelmRenderer {
       if (!fs.existsSync(f)) throw new Error(`release "${request.releaseName}": values file ${f} does not exist: create it or remove it from the release`);
     }
     const home = this.options.homeDir;
-    const env = {
-      HOME: home,
-      HELM_CACHE_HOME: path.join(home, 'cache'),
-      HELM_CONFIG_HOME: path.join(home, 'config'),
-      HELM_DATA_HOME: path.join(home, 'data'),
-      KUBECONFIG: path.join(home, 'no-kubeconfig'),
-    };
+    const env = isolatedHelmEnv(home);
     const valuesDir = path.join(home, 'values');
     fs.mkdirSync(valuesDir, { recursive: true });
     const computed = yaml.dump(request.values, { lineWidth: -1, noRefs: true });
