@@ -11,3 +11,4 @@ export * from './diff';
 export * from './synth';
 export * from './helm/pull';
 export * from './secrets';
+export * from './validation';

@@ -2,7 +2,9 @@ import { Construct } from 'constructs';
 import { renderReleases } from './helm/release';
 import { HelmRenderer } from './helm/renderer';
 import { collectManifests, CollectOptions, Manifest } from './manifests';
-import { Outputs, renderOutputs, writeAtomically } from './output';
+import { carriesSecretData, Outputs, renderOutputs, writeAtomically } from './output';
+import { PHASE_FILES } from './phases';
+import { validateManifests } from './validation';
 
 export interface RenderOptions extends CollectOptions {
   readonly renderer: HelmRenderer;
@@ -20,10 +22,14 @@ export interface Synthesis {
   readonly outputs: Outputs;
 }
 
-/** Renders every helm release in the tree (in parallel), collects and checks the objects, and renders the files. */
+/**
+ * Renders every helm release in the tree (in parallel), collects and checks the objects, validates each
+ * against its schema, and renders the files.
+ */
 export async function renderTree(root: Construct, options: RenderOptions): Promise<Synthesis> {
   await renderReleases(root, options.renderer);
   const manifests = collectManifests(root, options);
+  validateManifests(manifests, (m) => `${carriesSecretData(m.object) ? '(secrets) ' : ''}${PHASE_FILES[m.phase]}`);
   return { manifests, outputs: renderOutputs(manifests) };
 }
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import { Platform } from '../charts';
 import { ARGO_CD_SYNC_WAVE, ChartLock, ChartStore, checkInvariants, Manifest, Phase, PHASE_FILES, synthesize } from '../lib';
 import { loadAll, readTree, ROOT, standInCharts, TEST_KEY, testRenderer, tmpDir, writeLock } from './helpers';
@@ -124,6 +124,30 @@ describe('the platform, offline', () => {
       new Platform(app, 'platform', { lock: wrong, installationKey: TEST_KEY });
       await expect(synthesize(app, { outdir, renderer: testRenderer(store) })).rejects.toThrow(
         new RegExp(`chart "istiod" \\(istiod 1\\.30\\.3\\): archive .*istiod-1\\.30\\.3\\.tgz has sha256 [0-9a-f]{64}, the lock records ${'a'.repeat(64)}`));
+      expect(readTree(outdir)).toEqual(before);
+    });
+
+    test('fails on a misspelled field in a component, naming the file, the object and the JSON path', async () => {
+      const before = readTree(outdir);
+      const app = new App();
+      const platform = new Platform(app, 'platform', { lock, installationKey: TEST_KEY });
+      new ApiObject(platform.nginx, 'typo', {
+        apiVersion: 'v1', kind: 'Service', metadata: { name: 'typo', namespace: 'nginx' }, spec: { portz: [{ port: 80 }] },
+      });
+      await expect(synthesize(app, { outdir, renderer: testRenderer(store) })).rejects.toThrow(
+        '1 object field(s) fail schema validation (nothing was written):\n04-apps.yaml: Service nginx/typo: .spec.portz: unknown field');
+      expect(readTree(outdir)).toEqual(before);
+    });
+
+    test('fails on a misspelled field that a values file passes through a chart', async () => {
+      const valuesDir = tmpDir();
+      fs.cpSync(path.join(ROOT, 'helm-values'), valuesDir, { recursive: true });
+      fs.appendFileSync(path.join(valuesDir, 'istiod.yaml'), 'resources:\n  limitz:\n    cpu: "1"\n');
+      const before = readTree(outdir);
+      const app = new App();
+      new Platform(app, 'platform', { lock, installationKey: TEST_KEY, valuesDir });
+      await expect(synthesize(app, { outdir, renderer: testRenderer(store) })).rejects.toThrow(
+        '02-controllers.yaml: Deployment istio-system/istiod: .spec.template.spec.containers[0].resources.limitz: unknown field');
       expect(readTree(outdir)).toEqual(before);
     });
   });

@@ -1,0 +1,180 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import { Edge, IrisExample, Istio, MetalLb, NginxExample } from '../../charts';
+import { Manifest, Phase, SchemaValidator, validateManifests } from '../../lib';
+import { app, lock } from '../charts/helpers';
+import { ROOT } from '../helpers';
+
+const crd = (schema: object, kind = 'Widget') => ({
+  apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
+  metadata: { name: 'widgets.example.com' },
+  spec: {
+    group: 'example.com', scope: 'Namespaced', names: { kind, plural: 'widgets' },
+    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: schema } }],
+  },
+});
+
+const WIDGET = crd({
+  type: 'object',
+  description: 'a widget',
+  properties: {
+    spec: {
+      type: 'object', required: ['size'],
+      properties: {
+        size: { type: 'integer' },
+        color: { type: 'string', enum: ['red', 'blue'] },
+        note: { type: 'string', nullable: true },
+        port: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] },
+        extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        labels: { type: 'object', additionalProperties: { type: 'string' } },
+        either: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } }, oneOf: [{ required: ['a'] }, { required: ['b'] }] },
+      },
+    },
+  },
+});
+
+const widget = (spec: object, metadata: object = { name: 'w', namespace: 'ns' }) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata, spec });
+
+const deployment = (container: object, spec: object = {}) => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'ns', labels: { app: 'web' } },
+  spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [container] } }, ...spec },
+});
+
+describe('SchemaValidator, built-in kinds (Kubernetes OpenAPI via kubernetes-models)', () => {
+  const v = new SchemaValidator([]);
+
+  test('a valid Deployment, ConfigMap and Service pass, maps (labels, data) included', () => {
+    expect(v.validate(deployment({ name: 'web', image: 'nginx:1', ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '100m' } } }, { replicas: 2 }))).toEqual([]);
+    expect(v.validate({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { 'a/b': 'c' } }, data: { 'any.key': 'x' } })).toEqual([]);
+    expect(v.validate({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort: 'http' }], selector: { app: 'web' } } })).toEqual([]);
+  });
+
+  test('fails on a misspelled field, naming its JSON path', () => {
+    expect(v.validate(deployment({ name: 'web', image: 'nginx:1', imagePullPolicyy: 'Always' }))).toEqual([
+      { path: '.spec.template.spec.containers[0].imagePullPolicyy', message: 'unknown field' },
+    ]);
+  });
+
+  test('fails on an unknown field at the top level and in metadata', () => {
+    expect(v.validate({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', label: { a: 'b' } }, date: {} })).toEqual(expect.arrayContaining([
+      { path: '.date', message: 'unknown field' }, { path: '.metadata.label', message: 'unknown field' },
+    ]));
+  });
+
+  test('fails on a wrong type', () => {
+    expect(v.validate(deployment({ name: 'web', image: 'nginx:1' }, { replicas: 'two' }))).toEqual([{ path: '.spec.replicas', message: 'must be of type integer' }]);
+  });
+
+  test('fails on a missing required field', () => {
+    expect(v.validate(deployment({ image: 'nginx:1' }))).toEqual([{ path: '.spec.template.spec.containers[0].name', message: 'required field is missing' }]);
+  });
+
+  test('fails on a value outside an enum', () => {
+    expect(v.validate({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, protocol: 'TCPP' }] } }))
+      .toEqual([{ path: '.spec.ports[0].protocol', message: 'must be one of "SCTP", "TCP", "UDP"' }]);
+  });
+
+  test('accepts the CRD fields kubernetes-models leaves out (description, x-kubernetes-*) and free-form JSON defaults', () => {
+    const withDefault = crd({ type: 'object', properties: { spec: { type: 'object', default: { nested: { any: 1 } }, 'x-kubernetes-preserve-unknown-fields': true } } });
+    expect(v.validate(WIDGET)).toEqual([]);
+    expect(v.validate(withDefault)).toEqual([]);
+  });
+
+  test('fails on a kind that no schema knows, naming it and the fix', () => {
+    expect(() => v.validate({ apiVersion: 'apps/v1', kind: 'Deploymant', metadata: { name: 'x' } })).toThrow(
+      'no schema knows Deploymant in apps/v1: it is neither a Kubernetes 1.33 kind nor defined by a CustomResourceDefinition in the output (add its CRD, or fix apiVersion and kind)');
+    expect(() => v.validate({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'x' } })).toThrow('no schema knows Widget in example.com/v1');
+  });
+});
+
+describe('SchemaValidator, custom resources (their CRD\'s openAPIV3Schema via ajv)', () => {
+  const v = new SchemaValidator([WIDGET]);
+
+  test('a valid resource passes: nullable, int-or-string, preserved unknown fields and maps', () => {
+    expect(v.validate(widget({ size: 1, note: null, port: 'http', extra: { any: { thing: [1] } }, labels: { x: 'y' }, either: { a: 'x' } }))).toEqual([]);
+    expect(v.validate(widget({ size: 1, port: 8080 }))).toEqual([]);
+  });
+
+  test('fails on a misspelled field, a wrong type and a missing required field, each with its path', () => {
+    expect(v.validate(widget({ sise: 1 }))).toEqual(expect.arrayContaining([
+      { path: '.spec.sise', message: 'unknown field' }, { path: '.spec.size', message: 'required field is missing' },
+    ]));
+    expect(v.validate(widget({ size: '1' }))).toEqual([{ path: '.spec.size', message: 'must be of type integer' }]);
+    expect(v.validate(widget({ size: 1, color: 'green' }))).toEqual([{ path: '.spec.color', message: 'must be one of "red", "blue"' }]);
+  });
+
+  test('fails on a field the schema leaves out at the top level, and on unknown metadata', () => {
+    expect(v.validate({ ...widget({ size: 1 }), status: {} })).toEqual([{ path: '.status', message: 'unknown field' }]);
+    expect(v.validate(widget({ size: 1 }, { name: 'w', labelz: {} }))).toEqual([{ path: '.metadata.labelz', message: 'unknown field' }]);
+  });
+
+  test('oneOf branches only check values: fields they do not list are not unknown', () => {
+    expect(v.validate(widget({ size: 1, either: { b: 'x' } }))).toEqual([]);
+    expect(v.validate(widget({ size: 1, either: { a: 'x', c: 'y' } }))).toEqual([{ path: '.spec.either.c', message: 'unknown field' }]);
+  });
+
+  test('fails on a version the CRD does not define', () => {
+    expect(() => v.validate({ ...widget({ size: 1 }), apiVersion: 'example.com/v2' })).toThrow('no schema knows Widget in example.com/v2');
+  });
+});
+
+describe('validateManifests', () => {
+  const manifest = (object: any, phase = Phase.APPS): Manifest => ({ phase, object, path: 'test' });
+
+  test('lists every violation by file, object and JSON path, and says nothing was written', () => {
+    const bad = [
+      manifest(WIDGET, Phase.FOUNDATIONS), manifest(widget({ size: 'big' }), Phase.CUSTOM_RESOURCES),
+      manifest(deployment({ name: 'web', image: 'x', imagePullPolicyy: 'Always' })),
+      manifest({ apiVersion: 'v1', kind: 'Gizmo', metadata: { name: 'g' } }),
+    ];
+    expect(() => validateManifests(bad, (m) => `f${m.phase}.yaml`)).toThrow([
+      '3 object field(s) fail schema validation (nothing was written):',
+      'f3.yaml: Widget ns/w: .spec.size: must be of type integer',
+      'f4.yaml: Deployment ns/web: .spec.template.spec.containers[0].imagePullPolicyy: unknown field',
+      'f4.yaml: Gizmo g: no schema knows Gizmo in v1: it is neither a Kubernetes 1.33 kind nor defined by a CustomResourceDefinition in the output (add its CRD, or fix apiVersion and kind)',
+    ].join('\n'));
+  });
+
+  test('passes when every object is valid', () => {
+    expect(() => validateManifests([manifest(WIDGET, Phase.FOUNDATIONS), manifest(widget({ size: 1 }))], () => 'f.yaml')).not.toThrow();
+  });
+});
+
+/** The upstream CRDs in ../shared/crds (the files `npm run import` reads). */
+function upstreamCrds(): any[] {
+  const dir = path.resolve(ROOT, '..', 'shared', 'crds');
+  return fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => yaml.loadAll(fs.readFileSync(path.join(dir, f), 'utf8')))
+    .filter((d: any) => d?.kind === 'CustomResourceDefinition');
+}
+
+describe('the components\' objects against the upstream schemas', () => {
+  const validator = new SchemaValidator(upstreamCrds());
+  const a = app();
+  const istio = new Istio(a, 'istio', { lock: lock() });
+  const edge = new Edge(a, 'edge', { istio });
+  const metallb = new MetalLb(a, 'metallb', { lock: lock() });
+  const iris = new IrisExample(a, 'iris', { gateway: edge.gateway });
+  const nginx = new NginxExample(a, 'nginx', { ingressClass: edge.ingressClass });
+
+  test('IPAddressPool, L2Advertisement, Gateway and SeldonDeployment pass their CRDs; the IngressClass and nginx pass Kubernetes\'', () => {
+    const objects = [metallb.pool, metallb.l2Advertisement, edge.gateway, iris.deployment, edge.ingressClass, ...nginx.node.findAll().filter(ApiObject.isApiObject)]
+      .map((o) => o.toJson());
+    expect(objects.length).toBeGreaterThan(6);
+    for (const o of objects) expect({ object: `${o.kind} ${o.metadata.name}`, violations: validator.validate(o) }).toEqual({ object: `${o.kind} ${o.metadata.name}`, violations: [] });
+  });
+
+  test('fails on a misspelled Gateway field against Istio\'s CRD', () => {
+    const gateway = edge.gateway.toJson();
+    gateway.spec.servers[0].hostz = gateway.spec.servers[0].hosts;
+    expect(validator.validate(gateway)).toEqual([{ path: '.spec.servers[0].hostz', message: 'unknown field' }]);
+  });
+
+  test('fails on a wrong type in the SeldonDeployment against Seldon\'s CRD', () => {
+    const sdep = iris.deployment.toJson();
+    sdep.spec.predictors[0].replicas = 'one';
+    expect(validator.validate(sdep)).toEqual([{ path: '.spec.predictors[0].replicas', message: 'must be of type integer' }]);
+  });
+});
