@@ -12,3 +12,4 @@ export * from './synth';
 export * from './helm/pull';
 export * from './secrets';
 export * from './validation';
+export * from './tools';

