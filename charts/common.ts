@@ -28,11 +28,16 @@ export interface ReleaseOptions {
   readonly values?: Record<string, unknown>;
   /** @default Phase.CONTROLLERS */
   readonly phase?: Phase;
+  /**
+   * The release's Deployments run an operator or webhook the next phase needs: a deploy waits for their
+   * rollout before applying it. @default false
+   */
+  readonly readyBeforeNextPhase?: boolean;
 }
 
 /** A release of a locked chart, with its values file `helm-values/<releaseName>.yaml`. */
 export function lockedRelease(scope: Construct, id: string, props: HelmComponentProps, options: ReleaseOptions): HelmRelease {
-  return new HelmRelease(scope, id, {
+  const release = new HelmRelease(scope, id, {
     chart: props.lock.get(options.chart),
     releaseName: options.releaseName,
     namespace: options.namespace,
@@ -40,6 +45,8 @@ export function lockedRelease(scope: Construct, id: string, props: HelmComponent
     values: options.values,
     phase: options.phase,
   });
+  if (options.readyBeforeNextPhase) release.readyBeforeNextPhase();
+  return release;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

@@ -34,6 +34,8 @@ export class Istio extends Chart {
       chart: 'istiod',
       releaseName: 'istiod',
       namespace: this.namespace,
+      // Its webhooks validate the Gateway (phase 3) and inject the ingress gateway's proxy (phase 4).
+      readyBeforeNextPhase: true,
       values: {
         // Published charts carry their version as the image tag; say it, so the proxies match the chart.
         global: { ...global, tag: props.lock.get('istiod').version },

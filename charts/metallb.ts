@@ -25,7 +25,8 @@ export class MetalLb extends Chart {
     this.namespace = props.namespace ?? 'metallb-system';
     const addresses = parseAddressRanges(props.addresses ?? ['172.25.1.1-172.25.1.100']);
     createNamespace(this, this.namespace);
-    this.release = lockedRelease(this, 'release', props, { chart: 'metallb', releaseName: 'metallb', namespace: this.namespace });
+    // Its controller's webhook validates the IPAddressPool and L2Advertisement of the next phase.
+    this.release = lockedRelease(this, 'release', props, { chart: 'metallb', releaseName: 'metallb', namespace: this.namespace, readyBeforeNextPhase: true });
     this.pool = new IpAddressPool(this, 'ip-pool', {
       metadata: { name: 'ip-pool', namespace: this.namespace },
       spec: { addresses: addresses.map((r) => r.text) },

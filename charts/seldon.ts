@@ -26,6 +26,8 @@ export class SeldonCore extends Chart {
       chart: 'seldon-core-operator',
       releaseName: 'seldon-core-operator',
       namespace: this.namespace,
+      // The operator creates its webhook at run time and reconciles the SeldonDeployments of the next phase.
+      readyBeforeNextPhase: true,
       values: {
         usageMetrics: { enabled: props.usageMetrics ?? true },
         istio: { enabled: true, gateway: `${props.gateway.metadata.namespace}/${props.gateway.name}` },

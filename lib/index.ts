@@ -13,3 +13,5 @@ export * from './helm/pull';
 export * from './secrets';
 export * from './validation';
 export * from './tools';
+export * from './deploy/plan';
+export * from './deploy/execute';

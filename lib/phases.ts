@@ -38,3 +38,9 @@ export function assignedPhase(construct: IConstruct): Phase | undefined {
 
 /** Argo CD's sync-wave annotation: Argo CD applies (and waits for) the waves in order, as the phases must be. */
 export const ARGO_CD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+
+/**
+ * Marks a workload that must be rolled out before the next phase is applied: the operator that serves a
+ * webhook or reconciles the next phase's custom resources. `npm run deploy` waits for each one.
+ */
+export const READY_BEFORE_NEXT_PHASE = 'phases/ready-before-next-phase';

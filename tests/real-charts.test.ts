@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Platform } from '../charts';
-import { checkInvariants, Manifest, Phase, synthesize } from '../lib';
+import { checkInvariants, Manifest, Phase, READY_BEFORE_NEXT_PHASE, synthesize } from '../lib';
 import { engineSettings } from '../settings';
 import { ROOT, TEST_KEY, testRenderer, tmpDir } from './helpers';
 
@@ -46,6 +46,11 @@ if (missing.length) {
     const ingress = objects.find((o) => o.kind === 'Ingress' && o.metadata.namespace === 'jupyterhub-system');
     expect(ingress.spec.ingressClassName).toBe('istio');
     expect(ingress.spec.rules.map((r: any) => r.host)).toEqual(['jupyterhub.example.it']);
+  });
+
+  test('a deploy waits for the MetalLB controller, istiod and the Seldon operator before the custom resources', () => {
+    const ready = objects.filter((o) => o.metadata.annotations?.[READY_BEFORE_NEXT_PHASE] === 'true').map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
+    expect(ready).toEqual(['Deployment metallb-system/metallb-controller', 'Deployment istio-system/istiod', 'Deployment seldon-system/seldon-controller-manager']);
   });
 
   test('the Seldon operator gets the Istio settings', () => {

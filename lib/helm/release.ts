@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assignPhase, Phase } from '../phases';
+import { assignPhase, Phase, READY_BEFORE_NEXT_PHASE } from '../phases';
 import { LockedChart } from './lock';
 import { HelmRenderer, ReleaseRequest, RenderedObject } from './renderer';
 
@@ -68,6 +68,18 @@ export class HelmRelease extends Construct {
   public patch(patch: (objects: readonly ApiObject[]) => void): void {
     this.patches.push(patch);
     if (this.rendered) patch(this.rendered);
+  }
+
+  /**
+   * Marks the release's Deployments in its own namespace as ready-before-next-phase, so a deploy waits
+   * for their rollout before it applies the next phase.
+   */
+  public readyBeforeNextPhase(): void {
+    this.patch((objects) => {
+      for (const o of objects) {
+        if (o.kind === 'Deployment' && (o.metadata.namespace ?? this.namespace) === this.namespace) o.metadata.addAnnotation(READY_BEFORE_NEXT_PHASE, 'true');
+      }
+    });
   }
 
   /** Adds helm's output as ApiObjects under this release. */

