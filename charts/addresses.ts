@@ -5,7 +5,8 @@ export interface AddressRange {
   readonly last: number;
 }
 
-function parseIpv4(text: string): number | undefined {
+/** An IPv4 address as a number; undefined when it is not one. */
+export function parseIpv4(text: string): number | undefined {
   const parts = text.split('.');
   if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
   return parts.reduce((n, p) => n * 256 + Number(p), 0);
@@ -45,4 +46,28 @@ export function parseAddressRanges(texts: readonly string[]): AddressRange[] {
     }
   }
   return ranges;
+}
+
+/** The dotted form of an IPv4 address given as a number. */
+export function formatIpv4(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+}
+
+/** An IPv4 subnet, `a.b.c.d/n`, with its first and last address. */
+export interface Subnet {
+  readonly text: string;
+  readonly first: number;
+  readonly last: number;
+  readonly bits: number;
+}
+
+/** Parses an IPv4 CIDR; throws naming `what`, the bad value and the accepted form. */
+export function parseSubnet(text: string, what: string): Subnet {
+  const m = /^([^/\s]+)\/(\d{1,2})$/.exec(text);
+  const base = m ? parseIpv4(m[1]) : undefined;
+  const bits = m ? Number(m[2]) : NaN;
+  if (base === undefined || !(bits >= 0 && bits <= 32)) throw new Error(`${what}: "${text}" is not an IPv4 subnet; use a CIDR such as 172.25.0.0/16`);
+  const size = 2 ** (32 - bits);
+  if (base % size !== 0) throw new Error(`${what}: "${text}" does not start its /${bits}; use ${formatIpv4(base - (base % size))}/${bits}`);
+  return { text, first: base, last: base + size - 1, bits };
 }

@@ -3,6 +3,12 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ChartLock, HelmRelease, Phase } from '../lib';
 
+/** Requests and limits of a container, as quantities (`500m`, `256Mi`). */
+export interface ResourceRequirements {
+  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+}
+
 /** What every component that installs a helm chart needs. */
 export interface HelmComponentProps {
   /** The chart lock: chart coordinates and digests. */

@@ -10,3 +10,4 @@ export * from './metallb';
 export * from './platform';
 export * from './seldon';
 export * from './target';
+export * from './config';

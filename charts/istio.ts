@@ -1,11 +1,28 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HelmRelease, Phase } from '../lib';
-import { createNamespace, HelmComponentProps, lockedRelease } from './common';
+import { createNamespace, HelmComponentProps, lockedRelease, ResourceRequirements } from './common';
+
+/** Replicas and resources of one Istio workload. */
+export interface IstioWorkloadOptions {
+  /** @default 1 */
+  readonly replicas?: number;
+  /** @default - the chart's */
+  readonly resources?: ResourceRequirements;
+}
 
 export interface IstioProps extends HelmComponentProps {
   /** @default "istio-system" */
   readonly namespace?: string;
+  /** @default - one replica, the chart's resources */
+  readonly istiod?: IstioWorkloadOptions;
+  /** @default - one replica, the chart's resources */
+  readonly ingressGateway?: IstioWorkloadOptions;
+  /**
+   * Give istiod and the ingress gateway a PodDisruptionBudget each (both need 2+ replicas).
+   * @default false - the charts' defaults: istiod has one, the gateway none
+   */
+  readonly podDisruptionBudgets?: boolean;
 }
 
 /** The release name of the ingress gateway: istiod's ingress controller routes through a service of this name. */
@@ -38,14 +55,26 @@ export class Istio extends Chart {
       readyBeforeNextPhase: true,
       values: {
         // Published charts carry their version as the image tag; say it, so the proxies match the chart.
-        global: { ...global, tag: props.lock.get('istiod').version },
+        global: {
+          ...global, tag: props.lock.get('istiod').version,
+          ...(props.podDisruptionBudgets ? { defaultPodDisruptionBudget: { enabled: true } } : {}),
+        },
         meshConfig: { ingressService: INGRESS_GATEWAY, ingressSelector: selectorLabel },
+        // The chart scales istiod with an HPA from autoscaleMin; replicaCount is for when that is off.
+        ...(props.istiod?.replicas !== undefined ? { replicaCount: props.istiod.replicas, autoscaleMin: props.istiod.replicas } : {}),
+        ...(props.istiod?.resources ? { resources: props.istiod.resources } : {}),
       },
     });
     // The gateway's pods get their image from istiod's injection webhook, so they come with the apps,
     // once istiod is running; before that they would start with the placeholder image "auto".
     this.ingressGateway = lockedRelease(this, 'ingress-gateway', props, {
       chart: 'istio-gateway', releaseName: INGRESS_GATEWAY, namespace: this.namespace, phase: Phase.APPS,
+      values: {
+        ...(props.ingressGateway?.replicas !== undefined
+          ? { replicaCount: props.ingressGateway.replicas, autoscaling: { minReplicas: props.ingressGateway.replicas } } : {}),
+        ...(props.ingressGateway?.resources ? { resources: props.ingressGateway.resources } : {}),
+        ...(props.podDisruptionBudgets ? { podDisruptionBudget: { minAvailable: 1 } } : {}),
+      },
     });
   }
 }

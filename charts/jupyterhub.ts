@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { deriveSecret, HelmRelease } from '../lib';
-import { createNamespace, HelmComponentProps, lockedRelease } from './common';
+import { createNamespace, HelmComponentProps, lockedRelease, ResourceRequirements } from './common';
 import { checkHostname } from './hostnames';
 
 export interface JupyterHubProps extends HelmComponentProps {
@@ -19,6 +19,12 @@ export interface JupyterHubProps extends HelmComponentProps {
   readonly installationKey: string;
   /** The admin's password (at least 32 characters). @default - derived from the installation key */
   readonly adminPassword?: string;
+  /** The StorageClass of the users' volumes. @default - the cluster's default StorageClass */
+  readonly storageClass?: string;
+  /** Requests and limits of the hub. @default - the chart's (none) */
+  readonly hubResources?: ResourceRequirements;
+  /** Requests and limits of the proxy. @default - the chart's (none) */
+  readonly proxyResources?: ResourceRequirements;
 }
 
 /** The hub's one login: `admin`, with a shared admin password. */
@@ -48,7 +54,10 @@ export class JupyterHub extends Chart {
       namespace: this.namespace,
       values: {
         ingress: { enabled: true, hosts: [this.hostname], ingressClassName: props.ingressClass.name },
+        ...(props.storageClass ? { singleuser: { storage: { dynamic: { storageClass: props.storageClass } } } } : {}),
+        ...(props.proxyResources ? { proxy: { chp: { resources: props.proxyResources } } } : {}),
         hub: {
+          ...(props.hubResources ? { resources: props.hubResources } : {}),
           config: {
             // Set here, the chart neither looks them up nor makes them up at random on every render.
             ConfigurableHTTPProxy: { auth_token: secret('proxy-auth-token') },

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ChartLock } from '../lib';
+import { PlatformConfig, PROFILES } from './config';
 import { Edge } from './edge';
 import { IrisExample } from './examples/iris';
 import { NginxExample } from './examples/nginx';
@@ -10,42 +11,54 @@ import { SeldonCore } from './seldon';
 
 export interface PlatformProps {
   readonly lock: ChartLock;
+  /** The validated configuration (see loadConfig). @default - the lab profile: the tutorial */
+  readonly config?: PlatformConfig;
   /** @default - helm-values/ of this repository */
   readonly valuesDir?: string;
-  /** MetalLB's LoadBalancer addresses. @default ["172.25.1.1-172.25.1.100"] */
-  readonly addresses?: readonly string[];
-  /** @default "jupyterhub.example.it" */
-  readonly jupyterhubHostname?: string;
   /** The per-installation key secrets are derived from (64 hex digits). */
   readonly installationKey: string;
   /** JupyterHub's admin password. @default - derived from the installation key */
   readonly jupyterhubAdminPassword?: string;
-  /** @default "nginx.example.it" */
-  readonly nginxHostname?: string;
 }
 
 /** The whole stack, each component a chart, wired by construct references. */
 export class Platform extends Construct {
+  public readonly config: PlatformConfig;
   public readonly metallb: MetalLb;
   public readonly istio: Istio;
   public readonly edge: Edge;
   public readonly seldon: SeldonCore;
   public readonly jupyterhub: JupyterHub;
-  public readonly iris: IrisExample;
-  public readonly nginx: NginxExample;
+  /** Seldon's Iris example, unless the configuration leaves it out. */
+  public readonly iris?: IrisExample;
+  /** The nginx example, unless the configuration leaves it out. */
+  public readonly nginx?: NginxExample;
 
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id);
+    const c = this.config = props.config ?? PROFILES.lab;
     const helm = { lock: props.lock, valuesDir: props.valuesDir };
-    this.metallb = new MetalLb(this, 'metallb', { ...helm, addresses: props.addresses });
-    this.istio = new Istio(this, 'istio', helm);
+    this.metallb = new MetalLb(this, 'metallb', { ...helm, namespace: c.metallb.namespace, addresses: c.metallb.addresses, resources: c.metallb.resources });
+    this.istio = new Istio(this, 'istio', {
+      ...helm, namespace: c.istio.namespace, istiod: c.istio.istiod, ingressGateway: c.istio.ingressGateway, podDisruptionBudgets: c.istio.podDisruptionBudgets,
+    });
     this.edge = new Edge(this, 'edge', { istio: this.istio });
-    this.seldon = new SeldonCore(this, 'seldon', { ...helm, gateway: this.edge.gateway });
+    this.seldon = new SeldonCore(this, 'seldon', {
+      ...helm, gateway: this.edge.gateway, namespace: c.seldon.namespace, usageMetrics: c.seldon.usageMetrics, resources: c.seldon.resources,
+    });
     this.jupyterhub = new JupyterHub(this, 'jupyterhub', {
-      ...helm, ingressClass: this.edge.ingressClass, hostname: props.jupyterhubHostname,
+      ...helm, ingressClass: this.edge.ingressClass, namespace: c.jupyterhub.namespace, hostname: c.jupyterhub.hostname,
+      storageClass: c.jupyterhub.storageClass, hubResources: c.jupyterhub.hub?.resources, proxyResources: c.jupyterhub.proxy?.resources,
       installationKey: props.installationKey, adminPassword: props.jupyterhubAdminPassword,
     });
-    this.iris = new IrisExample(this, 'iris', { gateway: this.edge.gateway });
-    this.nginx = new NginxExample(this, 'nginx', { ingressClass: this.edge.ingressClass, hostname: props.nginxHostname });
+    if (c.examples.iris.enabled) this.iris = new IrisExample(this, 'iris', { gateway: this.edge.gateway, namespace: c.examples.iris.namespace });
+    if (c.examples.nginx.enabled) {
+      this.nginx = new NginxExample(this, 'nginx', { ingressClass: this.edge.ingressClass, namespace: c.examples.nginx.namespace, hostname: c.examples.nginx.hostname });
+    }
+  }
+
+  /** The hostnames routed through the ingress gateway. */
+  public get hostnames(): string[] {
+    return [this.jupyterhub.hostname, ...(this.nginx ? [this.nginx.hostname] : [])];
   }
 }

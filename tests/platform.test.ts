@@ -131,7 +131,7 @@ describe('the platform, offline', () => {
       const before = readTree(outdir);
       const app = new App();
       const platform = new Platform(app, 'platform', { lock, installationKey: TEST_KEY });
-      new ApiObject(platform.nginx, 'typo', {
+      new ApiObject(platform.nginx!, 'typo', {
         apiVersion: 'v1', kind: 'Service', metadata: { name: 'typo', namespace: 'nginx' }, spec: { portz: [{ port: 80 }] },
       });
       await expect(synthesize(app, { outdir, renderer: testRenderer(store) })).rejects.toThrow(
