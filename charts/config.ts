@@ -33,8 +33,11 @@ export const CONFIG_SCHEMA = {
     profile: { enum: ['lab', 'cluster'], description: 'lab: the tutorial on one k3d node. cluster: a real multi-node cluster.' },
     kubernetesVersion: { type: 'string', description: 'The Kubernetes version the charts are rendered for, e.g. v1.33.5+k3s1.' },
     charts: {
-      type: 'object', additionalProperties: false, required: ['lock'],
-      properties: { lock: { type: 'string', description: 'The chart lock, relative to this file: every chart\'s version and digest.' } },
+      type: 'object', additionalProperties: false, required: ['lock', 'values'],
+      properties: {
+        lock: { type: 'string', description: 'The chart lock, relative to this file: every chart\'s version and digest.' },
+        values: { type: 'string', description: 'The folder of per-release values files (<release>.yaml), relative to this file.' },
+      },
     },
     k3d: {
       type: 'object', additionalProperties: false, required: ['enabled', 'name', 'apiPort', 'httpPort', 'httpsPort', 'serversMemory'],
@@ -111,7 +114,7 @@ export type Profile = PlatformConfig['profile'];
 const LAB: PlatformConfig = {
   profile: 'lab',
   kubernetesVersion: 'v1.33.5+k3s1',
-  charts: { lock: 'helm-lock.yaml' },
+  charts: { lock: 'helm-lock.yaml', values: 'helm-values' },
   k3d: { enabled: true, name: 'k3s-default', apiPort: 6443, httpPort: 8080, httpsPort: 8443, serversMemory: '8G' },
   metallb: { namespace: 'metallb-system', addresses: ['172.25.1.1-172.25.1.100'] },
   istio: { namespace: 'istio-system', podDisruptionBudgets: false, istiod: {}, ingressGateway: {} },
@@ -143,8 +146,12 @@ const CLUSTER: PlatformConfig = {
 
 export const PROFILES: Readonly<Record<Profile, PlatformConfig>> = { lab: LAB, cluster: CLUSTER };
 
-/** The Kubernetes minors the platform renders for: from JupyterHub 4.4's floor (>=1.28) to the newest schema the validator has. */
-export const SUPPORTED_KUBERNETES = { min: 28, max: 33 };
+/**
+ * The Kubernetes minors the platform renders for: from 1.29 (the API versions the render target lists,
+ * flowcontrol v1 among them; JupyterHub 4.4 itself needs 1.28+) to 1.33, the newest whose OpenAPI schema
+ * the validator has (kubernetes-models 4.5).
+ */
+export const SUPPORTED_KUBERNETES = { min: 29, max: 33 };
 
 /** The schema editors use: the same, with nothing required (left-out settings take the profile's defaults). */
 export function editorSchema(): object {
@@ -302,6 +309,8 @@ export interface LoadedConfig {
   readonly file: string;
   /** The chart lock, resolved against the file's folder. */
   readonly lockFile: string;
+  /** The values folder, resolved against the file's folder. */
+  readonly valuesDir: string;
 }
 
 /**
@@ -342,5 +351,6 @@ export function loadConfig(file: string): LoadedConfig {
   const config = merged as PlatformConfig;
   const problems = semanticProblems(config, locate);
   if (problems.length) throw new Error(`${file} has invalid settings:\n${problems.join('\n')}`);
-  return { config, file, lockFile: path.resolve(path.dirname(file), config.charts.lock) };
+  const dir = path.dirname(file);
+  return { config, file, lockFile: path.resolve(dir, config.charts.lock), valuesDir: path.resolve(dir, config.charts.values) };
 }

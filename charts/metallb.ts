@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { IpAddressPool } from '../imports/ipaddresspools-metallb.io';
 import { L2Advertisement } from '../imports/l2advertisements-metallb.io';
 import { HelmRelease } from '../lib';
-import { parseAddressRanges } from './addresses';
+import { AddressRange, parseAddressRanges } from './addresses';
 import { createNamespace, HelmComponentProps, lockedRelease, ResourceRequirements } from './common';
 
 export interface MetalLbProps extends HelmComponentProps {
@@ -20,12 +20,14 @@ export class MetalLb extends Chart {
   public readonly namespace: string;
   public readonly release: HelmRelease;
   public readonly pool: IpAddressPool;
+  /** The pool's address ranges, parsed. */
+  public readonly addresses: readonly AddressRange[];
   public readonly l2Advertisement: L2Advertisement;
 
   constructor(scope: Construct, id: string, props: MetalLbProps) {
     super(scope, id);
     this.namespace = props.namespace ?? 'metallb-system';
-    const addresses = parseAddressRanges(props.addresses ?? ['172.25.1.1-172.25.1.100']);
+    const addresses = this.addresses = parseAddressRanges(props.addresses ?? ['172.25.1.1-172.25.1.100']);
     createNamespace(this, this.namespace);
     // Its controller's webhook validates the IPAddressPool and L2Advertisement of the next phase.
     this.release = lockedRelease(this, 'release', props, {

@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
-import { ChartLock } from '../lib';
+import { ChartLock, checkValuesDir, HelmRelease } from '../lib';
+import { formatIpv4 } from './addresses';
+import { DEFAULT_VALUES_DIR } from './common';
 import { PlatformConfig, PROFILES } from './config';
 import { Edge } from './edge';
 import { IrisExample } from './examples/iris';
@@ -55,10 +57,19 @@ export class Platform extends Construct {
     if (c.examples.nginx.enabled) {
       this.nginx = new NginxExample(this, 'nginx', { ingressClass: this.edge.ingressClass, namespace: c.examples.nginx.namespace, hostname: c.examples.nginx.hostname });
     }
+    checkValuesDir(props.valuesDir ?? DEFAULT_VALUES_DIR, this.node.findAll().filter(HelmRelease.isHelmRelease).map((r) => r.releaseName));
   }
 
   /** The hostnames routed through the ingress gateway. */
   public get hostnames(): string[] {
     return [this.jupyterhub.hostname, ...(this.nginx ? [this.nginx.hostname] : [])];
   }
+}
+
+/** The /etc/hosts lines that point the routed hostnames at the ingress gateway: the pool's first address. */
+export function hostsLines(platform: Platform): string[] {
+  return [
+    '# /etc/hosts: the routed hostnames at the ingress gateway (the first address of the MetalLB pool)',
+    `${formatIpv4(platform.metallb.addresses[0].first)} ${platform.hostnames.join(' ')}`,
+  ];
 }

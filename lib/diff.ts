@@ -3,11 +3,11 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { describeObject } from './manifests';
 
-/** The files of an output folder (top level only), by name; empty when the folder does not exist. */
+/** The files of an output folder and its subfolders, by relative path (`/`-separated); empty when the folder does not exist. */
 export function readOutputDir(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   if (!fs.existsSync(dir)) return files;
-  for (const name of fs.readdirSync(dir).sort()) {
+  for (const name of (fs.readdirSync(dir, { recursive: true }) as string[]).map((n) => n.split(path.sep).join('/')).sort()) {
     const file = path.join(dir, name);
     if (fs.statSync(file).isFile()) files.set(name, fs.readFileSync(file, 'utf8'));
   }

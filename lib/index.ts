@@ -15,3 +15,4 @@ export * from './validation';
 export * from './tools';
 export * from './deploy/plan';
 export * from './deploy/execute';
+export * from './helm/values';

@@ -8,6 +8,8 @@ import { validateManifests } from './validation';
 
 export interface RenderOptions extends CollectOptions {
   readonly renderer: HelmRenderer;
+  /** Other files for the output folder, by relative path (e.g. `k3d/cluster.yaml`). @default - none */
+  readonly files?: ReadonlyMap<string, string>;
 }
 
 export interface SynthesizeOptions extends RenderOptions {
@@ -30,7 +32,12 @@ export async function renderTree(root: Construct, options: RenderOptions): Promi
   await renderReleases(root, options.renderer);
   const manifests = collectManifests(root, options);
   validateManifests(manifests, (m) => `${carriesSecretData(m.object) ? '(secrets) ' : ''}${PHASE_FILES[m.phase]}`);
-  return { manifests, outputs: renderOutputs(manifests) };
+  const outputs = renderOutputs(manifests);
+  for (const [name, content] of options.files ?? []) {
+    if (outputs.manifests.has(name)) throw new Error(`the extra output file ${name} has the name of a phase file: give it another`);
+    outputs.manifests.set(name, content);
+  }
+  return { manifests, outputs };
 }
 
 export function secretsDirOf(options: { outdir: string; secretsDir?: string }): string {

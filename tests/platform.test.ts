@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
-import { Platform } from '../charts';
+import { K3D_CONFIG_FILE, k3dClusterConfig, Platform, PROFILES } from '../charts';
 import { ARGO_CD_SYNC_WAVE, ChartLock, ChartStore, checkInvariants, Manifest, Phase, PHASE_FILES, synthesize } from '../lib';
 import { loadAll, readTree, ROOT, standInCharts, TEST_KEY, testRenderer, tmpDir, writeLock } from './helpers';
 
@@ -169,7 +169,7 @@ describe('npm run synth', () => {
     expect(readTree(outdir)).toEqual({ '01-crds-namespaces.yaml': 'previous\n' });
   });
 
-  test('writes the phases and reports the helm it used and what it wrote', () => {
+  test('writes the phases and the k3d config, reports the helm it used and what it wrote, and prints the hosts lines', () => {
     const { lock, store } = standInCharts();
     const outdir = path.join(tmpDir(), 'dist');
     const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts'], {
@@ -179,7 +179,10 @@ describe('npm run synth', () => {
     expect(res.status).toBe(0);
     expect(res.stderr).toMatch(/^helm v\d+\.\d+\.\d+/);
     expect(res.stderr).toMatch(/wrote \d+ objects to .*dist\/ \(01-crds-namespaces\.yaml: \d+/);
-    expect(fs.readdirSync(outdir).sort()).toEqual(Object.values(PHASE_FILES));
+    expect(fs.readdirSync(outdir).sort()).toEqual([...Object.values(PHASE_FILES), 'k3d']);
+    expect(loadAll(fs.readFileSync(path.join(outdir, K3D_CONFIG_FILE), 'utf8'))).toEqual([k3dClusterConfig(PROFILES.lab)]);
+    expect(res.stdout).toBe('# /etc/hosts: the routed hostnames at the ingress gateway (the first address of the MetalLB pool)\n' +
+      '172.25.1.1 jupyterhub.example.it nginx.example.it\n');
   });
 
   test('--check passes on a fresh dist/ and fails on a hand-edited one, naming the file, the object and the field', () => {
