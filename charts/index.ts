@@ -1,6 +1,7 @@
 export * from './addresses';
 export * from './common';
 export * from './config';
+export * from './docker-network';
 export * from './edge';
 export * from './examples/iris';
 export * from './examples/nginx';

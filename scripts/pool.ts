@@ -1,0 +1,84 @@
+// `npm run pool [-- --file F | --file -] [--network NAME] [--count N] [--dry-run]`: proposes MetalLB's
+// addresses from the cluster's Docker network and writes them, with the subnet, into platform.yaml.
+// Without --file it runs `docker network inspect k3d-<k3d.name>`; --file - reads that JSON from stdin.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseDocument } from 'yaml';
+import { loadConfig, proposePool } from '../charts';
+
+const USAGE = 'usage: npm run pool [-- --file FILE|-] [--network NAME] [--count N] [--dry-run]';
+
+export interface PoolArgs { file?: string; network?: string; count: number; dryRun: boolean }
+
+export function parsePoolArgs(argv: readonly string[]): PoolArgs {
+  const args: PoolArgs = { count: 100, dryRun: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || (v.startsWith('--') && v !== '-')) throw new Error(`${a} needs a value: ${USAGE}`);
+      return v;
+    };
+    if (a === '--file') args.file = value();
+    else if (a === '--network') args.network = value();
+    else if (a === '--count') {
+      const v = value();
+      if (!/^[1-9][0-9]*$/.test(v)) throw new Error(`--count "${v}" is not a positive whole number: use e.g. --count 50`);
+      args.count = Number(v);
+    } else if (a === '--dry-run') args.dryRun = true;
+    else throw new Error(`unknown argument "${a}": ${USAGE}`);
+  }
+  return args;
+}
+
+/** Writes the pool and the subnet into the configuration file, keeping its comments and layout. */
+export function writePool(configFile: string, range: string, subnet: string): void {
+  const doc = parseDocument(fs.readFileSync(configFile, 'utf8'));
+  const addresses = doc.createNode([range]);
+  addresses.flow = true;
+  doc.setIn(['metallb', 'addresses'], addresses);
+  doc.setIn(['k3d', 'dockerSubnet'], subnet);
+  fs.writeFileSync(configFile, doc.toString());
+}
+
+function readInspect(args: PoolArgs, network: string): { json: string; source: string } {
+  if (args.file === '-') return { json: fs.readFileSync(0, 'utf8'), source: 'stdin' };
+  if (args.file) return { json: fs.readFileSync(args.file, 'utf8'), source: args.file };
+  const res = spawnSync('docker', ['network', 'inspect', network], { encoding: 'utf8' });
+  if (res.error || res.status !== 0) {
+    const why = res.error ? res.error.message : res.stderr.trim().split('\n')[0];
+    throw new Error(`docker network inspect ${network} failed (${why}): create the cluster first (k3d cluster create --config dist/k3d/cluster.yaml), ` +
+      'or pass the JSON with --file FILE or --file - (stdin)');
+  }
+  return { json: res.stdout, source: `docker network inspect ${network}` };
+}
+
+function main(argv: string[]): void {
+  const args = parsePoolArgs(argv);
+  const configFile = path.resolve(process.env.PLATFORM_CONFIG ?? path.join(__dirname, '..', 'platform.yaml'));
+  const { config } = loadConfig(configFile);
+  const network = args.network ?? `k3d-${config.k3d.name}`;
+  const { json, source } = readInspect(args, network);
+  let inspect: unknown;
+  try {
+    inspect = JSON.parse(json);
+  } catch (e) {
+    throw new Error(`${source} is not JSON (${(e as Error).message}): pass the output of docker network inspect`);
+  }
+  const proposal = proposePool(inspect, { network: args.file ? args.network : network, count: args.count });
+  process.stderr.write(`network ${proposal.network}: subnet ${proposal.subnet}; proposed pool ${proposal.range}\n`);
+  if (args.dryRun) return;
+  writePool(configFile, proposal.range, proposal.subnet);
+  loadConfig(configFile); // the result must still be a valid configuration
+  process.stderr.write(`wrote metallb.addresses [${proposal.range}] and k3d.dockerSubnet ${proposal.subnet} into ${path.relative(process.cwd(), configFile) || configFile}; run npm run synth\n`);
+}
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,46 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { proposePool } from '../../charts';
+
+const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'docker', 'k3d-lab.json'), 'utf8'));
+const network = (config: object, containers: object = {}) => [{ Name: 'k3d-test', IPAM: { Config: [config] }, Containers: containers }];
+
+describe('proposePool', () => {
+  test('a /24 gives its top 100 addresses, clear of the gateway and the containers Docker numbered from the bottom', () => {
+    expect(proposePool(FIXTURE)).toEqual({ network: 'k3d-lab', subnet: '192.168.97.0/24', range: '192.168.97.155-192.168.97.254' });
+  });
+
+  test('the tutorial\'s /16 gives the tutorial\'s pool, 172.25.1.1-172.25.1.100', () => {
+    expect(proposePool(network({ Subnet: '172.25.0.0/16', Gateway: '172.25.0.1' })).range).toBe('172.25.1.1-172.25.1.100');
+  });
+
+  test('keeps clear of the IPRange Docker hands out from', () => {
+    expect(proposePool(network({ Subnet: '10.0.0.0/16', Gateway: '10.0.0.1', IPRange: '10.0.0.0/23' })).range).toBe('10.0.255.155-10.0.255.254');
+  });
+
+  test('moves below a container that sits in the preferred block, and keeps the top when it is clear', () => {
+    const busy = network({ Subnet: '192.168.97.0/24', Gateway: '192.168.97.1' }, { a: { Name: 'stray', IPv4Address: '192.168.97.200/24' } });
+    expect(proposePool(busy, { count: 20 }).range).toBe('192.168.97.235-192.168.97.254');
+    expect(proposePool(busy, { count: 100 }).range).toBe('192.168.97.100-192.168.97.199');
+  });
+
+  test('takes the IPv4 subnet of a dual-stack network and picks a network by name', () => {
+    const nets = [
+      { Name: 'bridge', IPAM: { Config: [{ Subnet: '172.17.0.0/16' }] } },
+      { Name: 'k3d-dual', IPAM: { Config: [{ Subnet: 'fd00:1::/64' }, { Subnet: '172.30.0.0/24', Gateway: '172.30.0.1' }] } },
+    ];
+    expect(proposePool(nets, { network: 'k3d-dual', count: 10 })).toEqual({ network: 'k3d-dual', subnet: '172.30.0.0/24', range: '172.30.0.245-172.30.0.254' });
+  });
+
+  test('fails when the subnet has no room, naming what is in the way and the fix', () => {
+    expect(() => proposePool(network({ Subnet: '10.0.0.0/26', Gateway: '10.0.0.1' }))).toThrow(
+      'network "k3d-test" (10.0.0.0/26) has no 100 free consecutive addresses clear of the network address, the broadcast address, the gateway: ask for fewer with --count');
+  });
+
+  test('fails on input that is not docker network inspect output, or lacks the network or an IPv4 subnet', () => {
+    expect(() => proposePool({ foo: 1 } as unknown)).toThrow('network "(unnamed)" has no IPv4 subnet');
+    expect(() => proposePool([1, 2])).toThrow('the input is not `docker network inspect` output');
+    expect(() => proposePool(FIXTURE, { network: 'k3d-other' })).toThrow('network "k3d-other" is not in the input, which has "k3d-lab"');
+    expect(() => proposePool(network({ Subnet: 'fd00::/64' }))).toThrow('network "k3d-test" has no IPv4 subnet in IPAM.Config');
+  });
+});
