@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { Platform } from '../charts';
+import { Platform, PROFILES } from '../charts';
 import { checkInvariants, Manifest, Phase, READY_BEFORE_NEXT_PHASE, synthesize } from '../lib';
 import { engineSettings } from '../settings';
 import { ROOT, TEST_KEY, testRenderer, tmpDir } from './helpers';
@@ -67,5 +67,34 @@ if (missing.length) {
 
   test('no helm test pod reaches the output', () => {
     expect(objects.filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test')).toEqual([]);
+  });
+});
+
+(missing.length ? describe.skip : describe)('the cluster profile on the real charts', () => {
+  let objects: any[];
+  const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+
+  beforeAll(async () => {
+    const app = new App();
+    new Platform(app, 'platform', { lock, config: PROFILES.cluster, installationKey: TEST_KEY });
+    objects = (await synthesize(app, { outdir: path.join(tmpDir(), 'dist'), renderer: testRenderer(store) })).map((m) => m.object);
+  });
+
+  test('istiod and the ingress gateway scale from 2 replicas, each with a PodDisruptionBudget', () => {
+    expect(objects.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => [o.metadata.name, o.spec.minReplicas])).toEqual([['istiod', 2], ['istio-ingressgateway', 2]]);
+    const pdbs = objects.filter((o) => o.kind === 'PodDisruptionBudget' && o.metadata.namespace === 'istio-system');
+    expect(pdbs.map((o) => [o.metadata.name, o.spec.minAvailable])).toEqual([['istiod', 1], ['istio-ingressgateway', 1]]);
+  });
+
+  test('the workloads we control request resources', () => {
+    for (const name of ['metallb-controller', 'istiod', 'seldon-controller-manager', 'hub', 'proxy']) {
+      const containers = find('Deployment', name).spec.template.spec.containers;
+      expect({ name, requests: containers[0].resources?.requests }).toEqual({ name, requests: { cpu: expect.any(String), memory: expect.any(String) } });
+    }
+    expect(find('DaemonSet', 'metallb-speaker').spec.template.spec.containers[0].resources.requests).toEqual({ cpu: '100m', memory: '128Mi' });
+  });
+
+  test('no demo workloads', () => {
+    expect(objects.filter((o) => o.kind === 'SeldonDeployment' || ['seldon', 'nginx'].includes(o.metadata.namespace))).toEqual([]);
   });
 });

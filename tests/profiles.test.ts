@@ -1,0 +1,69 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { run } from '../main';
+import { loadAll, readTree, ROOT, standInCharts, TEST_KEY, tmpDir } from './helpers';
+
+/** The whole synth, as npm run synth does it, for a configuration file, on stand-in charts. */
+async function synthProfile(configText: string): Promise<{ dist: Record<string, string>; secrets: any[]; printed: string[] }> {
+  const { lock, store } = standInCharts();
+  const dir = tmpDir();
+  fs.writeFileSync(path.join(dir, 'platform.yaml'), configText);
+  fs.cpSync(path.join(ROOT, 'helm-values'), path.join(dir, 'helm-values'), { recursive: true });
+  const outdir = path.join(dir, 'dist');
+  const printed: string[] = [];
+  await run([], { PATH: process.env.PATH, PLATFORM_CONFIG: path.join(dir, 'platform.yaml'), CHART_LOCK: lock.file, CHART_STORE: store.dir, CDK8S_OUTDIR: outdir, PLATFORM_KEY: TEST_KEY },
+    ROOT, { log: () => {}, print: (l) => printed.push(l) });
+  return { dist: readTree(outdir), secrets: Object.values(readTree(`${outdir}-secrets`)).flatMap(loadAll), printed };
+}
+
+/** The values a stand-in release got, from the Secret the stand-in chart keeps them in. */
+const valuesOf = (secrets: any[], release: string) =>
+  JSON.parse(Buffer.from(secrets.find((s) => s.metadata.name === release).data['values.json'], 'base64').toString());
+
+describe('profile lab', () => {
+  let out: Awaited<ReturnType<typeof synthProfile>>;
+  beforeAll(async () => { out = await synthProfile('profile: lab\n'); });
+
+  test('dist/ matches the snapshot, the k3d config included', () => {
+    expect(Object.keys(out.dist).sort()).toEqual(['01-crds-namespaces.yaml', '02-controllers.yaml', '03-custom-resources.yaml', '04-apps.yaml', 'k3d/cluster.yaml']);
+    expect(out.dist).toMatchSnapshot();
+  });
+
+  test('prints the tutorial\'s hosts line', () => {
+    expect(out.printed[1]).toBe('172.25.1.1 jupyterhub.example.it nginx.example.it');
+  });
+});
+
+describe('profile cluster', () => {
+  let out: Awaited<ReturnType<typeof synthProfile>>;
+  let objects: any[];
+  beforeAll(async () => {
+    out = await synthProfile('profile: cluster\nmetallb:\n  addresses: [10.20.0.100-10.20.0.120]\njupyterhub:\n  storageClass: fast-ssd\n');
+    objects = Object.values(out.dist).flatMap(loadAll);
+  });
+
+  test('dist/ matches the snapshot', () => {
+    expect(out.dist).toMatchSnapshot();
+  });
+
+  test('synthesizes and validates with no k3d config and no demo workloads', () => {
+    expect(Object.keys(out.dist).sort()).toEqual(['01-crds-namespaces.yaml', '02-controllers.yaml', '03-custom-resources.yaml', '04-apps.yaml']);
+    expect(objects.filter((o) => o.kind === 'SeldonDeployment' || o.metadata.namespace === 'nginx' || o.metadata.name === 'seldon')).toEqual([]);
+    expect(out.printed[1]).toBe('10.20.0.100 jupyterhub.example.it');
+  });
+
+  test('istiod and the ingress gateway run 2 replicas with PodDisruptionBudgets', () => {
+    expect(valuesOf(out.secrets, 'istiod')).toMatchObject({ replicaCount: 2, autoscaleMin: 2, global: { defaultPodDisruptionBudget: { enabled: true } } });
+    expect(valuesOf(out.secrets, 'istio-ingressgateway')).toMatchObject({ replicaCount: 2, autoscaling: { minReplicas: 2 }, podDisruptionBudget: { minAvailable: 1 } });
+  });
+
+  test('every workload we control requests resources, and the users\' storage class is the setting', () => {
+    const requests = { requests: { cpu: expect.any(String), memory: expect.any(String) } };
+    expect(valuesOf(out.secrets, 'metallb')).toMatchObject({ controller: { resources: requests }, speaker: { resources: requests } });
+    expect(valuesOf(out.secrets, 'istiod')).toMatchObject({ resources: requests });
+    expect(valuesOf(out.secrets, 'istio-ingressgateway')).toMatchObject({ resources: requests });
+    expect(valuesOf(out.secrets, 'seldon-core-operator').manager).toEqual({ cpuRequest: '100m', memoryRequest: '200Mi' });
+    const hub = valuesOf(out.secrets, 'jupyterhub');
+    expect(hub).toMatchObject({ hub: { resources: requests }, proxy: { chp: { resources: requests } }, singleuser: { storage: { dynamic: { storageClass: 'fast-ssd' } } } });
+  });
+});
