@@ -23,6 +23,8 @@ export interface IstioProps extends HelmComponentProps {
    * @default false - the charts' defaults: istiod has one, the gateway none
    */
   readonly podDisruptionBudgets?: boolean;
+  /** The LoadBalancer address the ingress gateway asks MetalLB for. @default - any address of the pool */
+  readonly ingressAddress?: string;
 }
 
 /** The release name of the ingress gateway: istiod's ingress controller routes through a service of this name. */
@@ -74,6 +76,7 @@ export class Istio extends Chart {
           ? { replicaCount: props.ingressGateway.replicas, autoscaling: { minReplicas: props.ingressGateway.replicas } } : {}),
         ...(props.ingressGateway?.resources ? { resources: props.ingressGateway.resources } : {}),
         ...(props.podDisruptionBudgets ? { podDisruptionBudget: { minAvailable: 1 } } : {}),
+        ...(props.ingressAddress ? { service: { annotations: { 'metallb.io/loadBalancerIPs': props.ingressAddress } } } : {}),
       },
     });
   }

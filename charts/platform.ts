@@ -26,6 +26,8 @@ export interface PlatformProps {
 /** The whole stack, each component a chart, wired by construct references. */
 export class Platform extends Construct {
   public readonly config: PlatformConfig;
+  /** The ingress gateway's LoadBalancer address: the first of the MetalLB pool. */
+  public readonly ingressAddress: string;
   public readonly metallb: MetalLb;
   public readonly istio: Istio;
   public readonly edge: Edge;
@@ -41,8 +43,11 @@ export class Platform extends Construct {
     const c = this.config = props.config ?? PROFILES.lab;
     const helm = { lock: props.lock, valuesDir: props.valuesDir };
     this.metallb = new MetalLb(this, 'metallb', { ...helm, namespace: c.metallb.namespace, addresses: c.metallb.addresses, resources: c.metallb.resources });
+    // The gateway asks for the pool's first address, so the hosts lines printed after synth hold.
+    this.ingressAddress = formatIpv4(this.metallb.addresses[0].first);
     this.istio = new Istio(this, 'istio', {
       ...helm, namespace: c.istio.namespace, istiod: c.istio.istiod, ingressGateway: c.istio.ingressGateway, podDisruptionBudgets: c.istio.podDisruptionBudgets,
+      ingressAddress: this.ingressAddress,
     });
     this.edge = new Edge(this, 'edge', { istio: this.istio });
     this.seldon = new SeldonCore(this, 'seldon', {
@@ -70,6 +75,6 @@ export class Platform extends Construct {
 export function hostsLines(platform: Platform): string[] {
   return [
     '# /etc/hosts: the routed hostnames at the ingress gateway (the first address of the MetalLB pool)',
-    `${formatIpv4(platform.metallb.addresses[0].first)} ${platform.hostnames.join(' ')}`,
+    `${platform.ingressAddress} ${platform.hostnames.join(' ')}`,
   ];
 }

@@ -29,8 +29,9 @@ describe('profile lab', () => {
     expect(out.dist).toMatchSnapshot();
   });
 
-  test('prints the tutorial\'s hosts line', () => {
+  test('prints the tutorial\'s hosts line, and the ingress gateway asks MetalLB for that address', () => {
     expect(out.printed[1]).toBe('172.25.1.1 jupyterhub.example.it nginx.example.it');
+    expect(valuesOf(out.secrets, 'istio-ingressgateway').service).toEqual({ annotations: { 'metallb.io/loadBalancerIPs': '172.25.1.1' } });
   });
 });
 
@@ -50,6 +51,7 @@ describe('profile cluster', () => {
     expect(Object.keys(out.dist).sort()).toEqual(['01-crds-namespaces.yaml', '02-controllers.yaml', '03-custom-resources.yaml', '04-apps.yaml']);
     expect(objects.filter((o) => o.kind === 'SeldonDeployment' || o.metadata.namespace === 'nginx' || o.metadata.name === 'seldon')).toEqual([]);
     expect(out.printed[1]).toBe('10.20.0.100 jupyterhub.example.it');
+    expect(valuesOf(out.secrets, 'istio-ingressgateway').service).toEqual({ annotations: { 'metallb.io/loadBalancerIPs': '10.20.0.100' } });
   });
 
   test('istiod and the ingress gateway run 2 replicas with PodDisruptionBudgets', () => {

@@ -65,6 +65,11 @@ if (missing.length) {
     expect(svc.spec.selector).toMatchObject({ istio: 'ingressgateway' });
   });
 
+  test('the ingress gateway is the only LoadBalancer, and asks for the pool\'s first address, which the hosts lines name', () => {
+    const lbs = objects.filter((o) => o.kind === 'Service' && o.spec.type === 'LoadBalancer');
+    expect(lbs.map((o) => [o.metadata.name, o.metadata.annotations['metallb.io/loadBalancerIPs']])).toEqual([['istio-ingressgateway', '172.25.1.1']]);
+  });
+
   test('no helm test pod reaches the output', () => {
     expect(objects.filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test')).toEqual([]);
   });
