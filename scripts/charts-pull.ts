@@ -1,10 +1,13 @@
 // `npm run charts:pull`: downloads the archives helm-lock.yaml pins into the chart store.
 import * as path from 'path';
+import { loadConfig } from '../charts';
 import { pullCharts } from '../lib';
 import { engineSettings, helmFromEnv } from '../settings';
 
 try {
-  const settings = engineSettings(process.env, path.resolve(__dirname, '..'));
+  const root = path.resolve(__dirname, '..');
+  const { lockFile } = loadConfig(path.resolve(process.env.PLATFORM_CONFIG ?? path.join(root, 'platform.yaml')));
+  const settings = engineSettings(process.env, root, lockFile);
   const helm = helmFromEnv(process.env, settings);
   process.stderr.write(`chart store ${settings.store.dir}\n`);
   const { HTTPS_PROXY, HTTP_PROXY, NO_PROXY, https_proxy, http_proxy, no_proxy } = process.env;
