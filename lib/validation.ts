@@ -117,16 +117,25 @@ function builtInCheck(cls: ModelClass): CompiledCheck {
 /**
  * Makes a structural schema strict the way the API server's field validation is: an object schema with
  * `properties` allows no other fields unless it says `x-kubernetes-preserve-unknown-fields`. Only the
- * structural parts are walked; `allOf`/`anyOf`/`oneOf`/`not` only add value checks.
+ * structural parts are walked; `allOf`/`anyOf`/`oneOf`/`not` only add value checks. An embedded
+ * resource (`x-kubernetes-embedded-resource`) has apiVersion, kind and metadata whether it lists them
+ * or not, and `nullable` without a `type` (ajv wants one) becomes "this, or null".
  */
 function strictSchema(schema: Json): Json {
   const out: Json = { ...schema };
+  if (out['x-kubernetes-embedded-resource']) {
+    out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, ...out.properties };
+  }
   if (out.properties) {
     out.properties = Object.fromEntries(Object.entries(out.properties as Json).map(([k, v]) => [k, strictSchema(v)]));
     if (out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false;
   }
   if (out.items && typeof out.items === 'object') out.items = strictSchema(out.items);
   if (out.additionalProperties && typeof out.additionalProperties === 'object') out.additionalProperties = strictSchema(out.additionalProperties);
+  if (out.nullable && out.type === undefined) {
+    const { nullable: _, ...rest } = out;
+    return { anyOf: [rest, { type: 'null' }] };
+  }
   return out;
 }
 
@@ -162,16 +171,21 @@ export class SchemaValidator {
 
   private compile(apiVersion: string, kind: string): CompiledCheck | undefined {
     const crdKey = `${groupOf(apiVersion)}/${apiVersion.split('/').pop()}/${kind}`;
-    if (this.crdSchemas.has(crdKey)) return this.customCheck(this.crdSchemas.get(crdKey));
+    if (this.crdSchemas.has(crdKey)) return this.customCheck(this.crdSchemas.get(crdKey), `${kind} ${apiVersion}`);
     const cls = builtInModel(apiVersion, kind);
     return cls ? builtInCheck(cls) : undefined;
   }
 
-  private customCheck(schema: Json | undefined): CompiledCheck {
+  private customCheck(schema: Json | undefined, what: string): CompiledCheck {
     const root = strictSchema(schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true });
     // apiVersion, kind and metadata are the API server's, whatever the CRD says of them; metadata is checked below.
     root.properties = { ...root.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
-    const validate: ValidateFunction = this.ajv.compile(root);
+    let validate: ValidateFunction;
+    try {
+      validate = this.ajv.compile(root);
+    } catch (e) {
+      throw new Error(`the openAPIV3Schema of ${what} in its CRD cannot be compiled (${(e as Error).message}): fix the CRD, or report it if the CRD is upstream's`);
+    }
     return (object) => {
       const violations = validate(object) ? [] : (validate.errors ?? []).map(describeError);
       const meta = runTracked((data) => ObjectMeta.prototype.validate.call(data), object.metadata ?? {}, () => false, '/metadata');

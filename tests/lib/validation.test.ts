@@ -115,6 +115,28 @@ describe('SchemaValidator, custom resources (their CRD\'s openAPIV3Schema via aj
     expect(v.validate(widget({ size: 1, either: { a: 'x', c: 'y' } }))).toEqual([{ path: '.spec.either.c', message: 'unknown field' }]);
   });
 
+  test('an embedded resource has apiVersion, kind and metadata without listing them; nullable int-or-string takes null', () => {
+    const v2 = new SchemaValidator([crd({
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            template: { type: 'object', 'x-kubernetes-embedded-resource': true, properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+            port: { 'x-kubernetes-int-or-string': true, nullable: true, anyOf: [{ type: 'integer' }, { type: 'string' }] },
+          },
+        },
+      },
+    })]);
+    expect(v2.validate(widget({ template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: {} }, port: null }))).toEqual([]);
+    expect(v2.validate(widget({ template: { metadata: {}, sepc: {} } }))).toEqual([{ path: '.spec.template.sepc', message: 'unknown field' }]);
+  });
+
+  test('fails naming the kind when its CRD\'s schema cannot be compiled', () => {
+    const broken = new SchemaValidator([crd({ type: 'object', properties: { spec: { type: 'object', required: 'size' } } })]);
+    expect(() => broken.validate(widget({}))).toThrow(/^the openAPIV3Schema of Widget example\.com\/v1 in its CRD cannot be compiled \(.*\): fix the CRD/);
+  });
+
   test('fails on a version the CRD does not define', () => {
     expect(() => v.validate({ ...widget({ size: 1 }), apiVersion: 'example.com/v2' })).toThrow('no schema knows Widget in example.com/v2');
   });
