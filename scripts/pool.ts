@@ -6,30 +6,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { loadConfig, proposePool } from '../charts';
+import { parseOptions, positiveInteger } from './args';
 
 const USAGE = 'usage: npm run pool [-- --file FILE|-] [--network NAME] [--count N] [--dry-run]';
 
 export interface PoolArgs { file?: string; network?: string; count: number; dryRun: boolean }
 
 export function parsePoolArgs(argv: readonly string[]): PoolArgs {
-  const args: PoolArgs = { count: 100, dryRun: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || (v.startsWith('--') && v !== '-')) throw new Error(`${a} needs a value: ${USAGE}`);
-      return v;
-    };
-    if (a === '--file') args.file = value();
-    else if (a === '--network') args.network = value();
-    else if (a === '--count') {
-      const v = value();
-      if (!/^[1-9][0-9]*$/.test(v)) throw new Error(`--count "${v}" is not a positive whole number: use e.g. --count 50`);
-      args.count = Number(v);
-    } else if (a === '--dry-run') args.dryRun = true;
-    else throw new Error(`unknown argument "${a}": ${USAGE}`);
-  }
-  return args;
+  const v = parseOptions(argv, { file: { type: 'string' }, network: { type: 'string' }, count: { type: 'string' }, 'dry-run': { type: 'boolean' } }, USAGE);
+  return {
+    ...(v.file !== undefined ? { file: v.file } : {}),
+    ...(v.network !== undefined ? { network: v.network } : {}),
+    count: v.count === undefined ? 100 : positiveInteger('--count', v.count, 'a positive whole number', '50'),
+    dryRun: v['dry-run'] ?? false,
+  };
 }
 
 /** Writes the pool and the subnet into the configuration file, keeping its comments and layout. */
