@@ -29,38 +29,38 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   const key = loadInstallationKey({ explicit: env.PLATFORM_KEY, explicitName: 'PLATFORM_KEY', file: path.join(root, '.platform-key') });
   if (key.created) out.log(`created the installation key ${key.source}: keep it (secrets derive from it) and out of git`);
 
-  let platform: Platform | undefined;
   const build = () => {
     const app = new App({ outdir });
-    platform = new Platform(app, 'platform', { lock, config, valuesDir, installationKey: key.key, jupyterhubAdminPassword: env.JUPYTERHUB_ADMIN_PASSWORD || undefined });
-    return app;
+    const platform = new Platform(app, 'platform', { lock, config, valuesDir, installationKey: key.key, jupyterhubAdminPassword: env.JUPYTERHUB_ADMIN_PASSWORD || undefined });
+    return { app, platform };
   };
-  build(); // every configuration and values problem surfaces here, before helm runs
+  // Every problem of the configuration and the values folder surfaces here, before helm is looked for.
+  const first = build();
   const helm = helmFromEnv(env, settings, out.log);
   const renderer = new HelmRenderer({ helm, store, target: renderTargetFor(config.kubernetesVersion), homeDir: settings.helmHome });
   const k3d = k3dClusterConfig(config);
   const options = { renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE, files: new Map(k3d ? [[K3D_CONFIG_FILE, toYaml(k3d)]] : []) };
 
   if (check) {
-    const first = await renderTree(build(), options);
-    const second = await renderTree(build(), options);
+    const one = await renderTree(first.app, options);
+    const two = await renderTree(build().app, options);
     const unstable = [
-      ...diffOutputs(first.outputs.manifests, second.outputs.manifests),
-      ...diffOutputs(first.outputs.secrets, second.outputs.secrets).map((d) => `(secrets) ${d}`),
+      ...diffOutputs(one.outputs.manifests, two.outputs.manifests),
+      ...diffOutputs(one.outputs.secrets, two.outputs.secrets).map((d) => `(secrets) ${d}`),
     ];
     if (unstable.length) throw new Error(`two synths from the same sources differ:\n${unstable.join('\n')}`);
-    const stale = diffOutputs(readOutputDir(outdir), first.outputs.manifests);
+    const stale = diffOutputs(readOutputDir(outdir), one.outputs.manifests);
     if (stale.length) throw new Error(`${outdir} differs from what the sources give (run npm run synth and review the diff):\n${stale.join('\n')}`);
     out.log(`check passed: two synths are identical, and so is ${path.relative(process.cwd(), outdir) || '.'}/`);
     return;
   }
 
-  const manifests = await synthesize(build(), { ...options, outdir });
+  const manifests = await synthesize(first.app, { ...options, outdir });
   const counts = Object.entries(PHASE_FILES).map(([phase, file]) => `${file}: ${manifests.filter((m) => String(m.phase) === phase).length}`);
   const rel = (d: string) => `${path.relative(process.cwd(), d) || '.'}/`;
   out.log(`wrote ${manifests.length} objects to ${rel(outdir)} (${counts.join(', ')}); Secrets with values to ${rel(secretsDirOf({ outdir }))}` +
     (k3d ? `; the k3d cluster config to ${rel(outdir)}${K3D_CONFIG_FILE} (k3d cluster create --config ${rel(outdir)}${K3D_CONFIG_FILE})` : ''));
-  for (const line of hostsLines(platform!)) out.print(line);
+  for (const line of hostsLines(first.platform)) out.print(line);
 }
 
 if (require.main === module) {
