@@ -95,7 +95,7 @@ export const CONFIG_SCHEMA = {
       properties: {
         iris: {
           type: 'object', additionalProperties: false, required: ['enabled', 'namespace'],
-          properties: { enabled: { type: 'boolean' }, namespace: NAMESPACE },
+          properties: { enabled: { type: 'boolean' }, namespace: NAMESPACE, resources: RESOURCES },
         },
         nginx: {
           type: 'object', additionalProperties: false, required: ['enabled', 'namespace', 'hostname'],
@@ -141,7 +141,7 @@ const CLUSTER: PlatformConfig = {
   },
   seldon: { ...LAB.seldon, resources: requests('100m', '200Mi') },
   jupyterhub: { ...LAB.jupyterhub, hub: { resources: requests('200m', '512Mi') }, proxy: { resources: requests('100m', '128Mi') } },
-  examples: { iris: { ...LAB.examples.iris, enabled: false }, nginx: { ...LAB.examples.nginx, enabled: false } },
+  examples: { iris: { ...LAB.examples.iris, enabled: false, resources: requests('100m', '256Mi') }, nginx: { ...LAB.examples.nginx, enabled: false } },
 };
 
 export const PROFILES: Readonly<Record<Profile, PlatformConfig>> = { lab: LAB, cluster: CLUSTER };

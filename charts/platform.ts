@@ -58,7 +58,9 @@ export class Platform extends Construct {
       storageClass: c.jupyterhub.storageClass, hubResources: c.jupyterhub.hub?.resources, proxyResources: c.jupyterhub.proxy?.resources,
       installationKey: props.installationKey, adminPassword: props.jupyterhubAdminPassword,
     });
-    if (c.examples.iris.enabled) this.iris = new IrisExample(this, 'iris', { gateway: this.edge.gateway, namespace: c.examples.iris.namespace });
+    if (c.examples.iris.enabled) {
+      this.iris = new IrisExample(this, 'iris', { gateway: this.edge.gateway, namespace: c.examples.iris.namespace, resources: c.examples.iris.resources });
+    }
     if (c.examples.nginx.enabled) {
       this.nginx = new NginxExample(this, 'nginx', { ingressClass: this.edge.ingressClass, namespace: c.examples.nginx.namespace, hostname: c.examples.nginx.hostname });
     }

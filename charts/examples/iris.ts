@@ -1,8 +1,11 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SeldonDeployment } from '../../imports/machinelearning.seldon.io';
+import {
+  SeldonDeployment, SeldonDeploymentSpecPredictorsComponentSpecsSpecContainersResourcesLimits as Limit,
+  SeldonDeploymentSpecPredictorsComponentSpecsSpecContainersResourcesRequests as Request,
+} from '../../imports/machinelearning.seldon.io';
 import { Gateway } from '../../imports/networking.istio.io';
-import { createNamespace } from '../common';
+import { createNamespace, ResourceRequirements } from '../common';
 
 export interface IrisProps {
   /** The Istio Gateway the model is served through. */
@@ -13,6 +16,8 @@ export interface IrisProps {
   readonly modelUri?: string;
   /** @default 1 */
   readonly replicas?: number;
+  /** Requests and limits of the model server. @default - none: the operator's defaults */
+  readonly resources?: ResourceRequirements;
 }
 
 /** Seldon's hello-world: the Iris classifier on the prepackaged scikit-learn server. */
@@ -40,8 +45,16 @@ export class IrisExample extends Chart {
             implementation: 'SKLEARN_SERVER',
             modelUri: props.modelUri ?? 'gs://seldon-models/v1.18.2/sklearn/iris',
           },
+          // The operator fills in the prepackaged server's container; a spec naming it only adds resources.
+          ...(props.resources ? { componentSpecs: [{ spec: { containers: [{ name: 'classifier', resources: modelResources(props.resources) }] } }] } : {}),
         }],
       },
     });
   }
+}
+
+function modelResources(r: ResourceRequirements) {
+  const list = <T>(from: (v: string) => T, l?: { cpu?: string; memory?: string }) =>
+    (l ? Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined).map(([k, v]) => [k, from(v!)])) : undefined);
+  return { requests: list(Request.fromString, r.requests), limits: list(Limit.fromString, r.limits) };
 }

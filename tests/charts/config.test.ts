@@ -27,7 +27,7 @@ describe('loadConfig', () => {
     const { config } = load('profile: cluster\nmetallb:\n  addresses: [10.0.0.10-10.0.0.20]\nistio:\n  istiod:\n    replicas: 3\nexamples:\n  iris:\n    enabled: true\n');
     expect(config.metallb).toEqual({ ...PROFILES.cluster.metallb, addresses: ['10.0.0.10-10.0.0.20'] });
     expect(config.istio.istiod).toEqual({ ...PROFILES.cluster.istio.istiod, replicas: 3 });
-    expect(config.examples).toEqual({ iris: { enabled: true, namespace: 'seldon' }, nginx: PROFILES.cluster.examples.nginx });
+    expect(config.examples).toEqual({ iris: { enabled: true, namespace: 'seldon', resources: { requests: { cpu: '100m', memory: '256Mi' } } }, nginx: PROFILES.cluster.examples.nginx });
   });
 
   test('the cluster profile: no k3d, istiod and the gateway on 2 replicas with disruption budgets, requests everywhere, no demos', () => {

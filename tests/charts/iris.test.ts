@@ -15,4 +15,13 @@ describe('IrisExample', () => {
       },
     });
   });
+
+  test('with resources, names the model server\'s container only to give it requests and limits', () => {
+    const a = app();
+    const edge = new Edge(a, 'edge', { istio: new Istio(a, 'istio', { lock: lock() }) });
+    const iris = new IrisExample(a, 'iris', { gateway: edge.gateway, resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } } });
+    expect(iris.deployment.toJson().spec.predictors[0].componentSpecs).toEqual([
+      { spec: { containers: [{ name: 'classifier', resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } } }] } },
+    ]);
+  });
 });

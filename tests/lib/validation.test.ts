@@ -179,10 +179,11 @@ describe('the components\' objects against the upstream schemas', () => {
   const edge = new Edge(a, 'edge', { istio });
   const metallb = new MetalLb(a, 'metallb', { lock: lock() });
   const iris = new IrisExample(a, 'iris', { gateway: edge.gateway });
+  const irisWithResources = new IrisExample(a, 'iris-sized', { gateway: edge.gateway, namespace: 'seldon-sized', resources: { requests: { cpu: '100m', memory: '256Mi' } } });
   const nginx = new NginxExample(a, 'nginx', { ingressClass: edge.ingressClass });
 
   test('IPAddressPool, L2Advertisement, Gateway and SeldonDeployment pass their CRDs; the IngressClass and nginx pass Kubernetes\'', () => {
-    const objects = [metallb.pool, metallb.l2Advertisement, edge.gateway, iris.deployment, edge.ingressClass, ...nginx.node.findAll().filter(ApiObject.isApiObject)]
+    const objects = [metallb.pool, metallb.l2Advertisement, edge.gateway, iris.deployment, irisWithResources.deployment, edge.ingressClass, ...nginx.node.findAll().filter(ApiObject.isApiObject)]
       .map((o) => o.toJson());
     expect(objects.length).toBeGreaterThan(6);
     for (const o of objects) expect({ object: `${o.kind} ${o.metadata.name}`, violations: validator.validate(o) }).toEqual({ object: `${o.kind} ${o.metadata.name}`, violations: [] });
