@@ -35,7 +35,8 @@ function kindRank(kind: string): number {
   return i < 0 ? KIND_ORDER.length : i;
 }
 
-const isCrd = (o: { apiVersion: string; kind: string }) => groupOf(o.apiVersion) === 'apiextensions.k8s.io' && o.kind === 'CustomResourceDefinition';
+/** A CustomResourceDefinition. */
+export const isCrd = (o: { apiVersion: string; kind: string }) => groupOf(o.apiVersion) === 'apiextensions.k8s.io' && o.kind === 'CustomResourceDefinition';
 const isNamespace = (o: { apiVersion: string; kind: string }) => o.apiVersion === 'v1' && o.kind === 'Namespace';
 
 /** `Kind namespace/name`, or `Kind name` for a cluster-scoped object: how messages name an object. */

@@ -4,7 +4,7 @@
 // - custom resources against the openAPIV3Schema of their CRD in the same output, compiled with ajv.
 import { ObjectMeta } from '@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { describeObject, Manifest } from './manifests';
+import { describeObject, isCrd, Manifest } from './manifests';
 import { groupOf } from './scope';
 
 /** The Kubernetes minor version whose OpenAPI schema kubernetes-models was generated from. */
@@ -199,7 +199,7 @@ export class SchemaValidator {
  * violation by file, object and JSON path. `fileOf` names the file each manifest is written to.
  */
 export function validateManifests(manifests: readonly Manifest[], fileOf: (m: Manifest) => string): void {
-  const crds = manifests.map((m) => m.object).filter((o) => groupOf(o.apiVersion) === 'apiextensions.k8s.io' && o.kind === 'CustomResourceDefinition');
+  const crds = manifests.map((m) => m.object).filter(isCrd);
   const validator = new SchemaValidator(crds);
   const problems: string[] = [];
   for (const m of manifests) {

@@ -3,9 +3,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { describeObject } from '../manifests';
+import { describeObject, isCrd } from '../manifests';
 import { Phase, PHASE_FILES, READY_BEFORE_NEXT_PHASE } from '../phases';
-import { groupOf } from '../scope';
 
 /** A workload to wait for, as `kubectl rollout status` names it. */
 export interface Workload {
@@ -55,7 +54,7 @@ export function planDeploy(outdir: string, secretsDir: string): PhasePlan[] {
   return present.map(({ phase, files }, i) => {
     const objects = files.flatMap(readObjects);
     const waits: Wait[] = [];
-    const crds = objects.filter((o) => groupOf(String(o.apiVersion)) === 'apiextensions.k8s.io' && o.kind === 'CustomResourceDefinition').map((o) => String(o.metadata?.name));
+    const crds = objects.filter((o) => isCrd({ apiVersion: String(o.apiVersion), kind: o.kind })).map((o) => String(o.metadata?.name));
     if (crds.length) waits.push({ type: 'established', crds });
     const workloads = objects
       .filter((o) => WORKLOAD_KINDS.has(o.kind) && o.metadata?.annotations?.[READY_BEFORE_NEXT_PHASE] === 'true')
