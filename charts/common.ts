@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ChartLock, HelmRelease, Phase } from '../lib';
+import { isDnsLabel } from './hostnames';
 
 /** Requests and limits of a container, as quantities (`500m`, `256Mi`). */
 export interface ResourceRequirements {
@@ -55,11 +56,9 @@ export function lockedRelease(scope: Construct, id: string, props: HelmComponent
   return release;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 /** Creates the Namespace object a component's objects live in. */
 export function createNamespace(scope: Construct, name: string): kplus.Namespace {
-  if (!DNS_LABEL.test(name)) {
+  if (!isDnsLabel(name)) {
     throw new Error(`invalid namespace "${name}": use a DNS label (lowercase letters, digits and "-", at most 63 characters)`);
   }
   return new kplus.Namespace(scope, 'namespace', { metadata: { name } });

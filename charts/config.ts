@@ -8,7 +8,7 @@ import Ajv, { ErrorObject } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import { formatIpv4, parseAddressRanges, parseSubnet } from './addresses';
-import { checkHostname } from './hostnames';
+import { checkHostname, isDnsLabel } from './hostnames';
 
 const QUANTITY = {
   type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$',
@@ -203,7 +203,6 @@ function schemaMessage(e: ErrorObject, locate: Locate): string {
   }
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** The checks a schema cannot express; every problem, not just the first. */
@@ -237,7 +236,7 @@ function semanticProblems(c: PlatformConfig, locate: Locate): string[] {
   const seenNamespaces = new Map<string, string>();
   for (const [at, ns] of namespaces) {
     check(at, () => {
-      if (!DNS_LABEL.test(ns)) throw new Error(`"${ns}" is not a DNS label; use lowercase letters, digits and "-", at most 63 characters, e.g. metallb-system`);
+      if (!isDnsLabel(ns)) throw new Error(`"${ns}" is not a DNS label; use lowercase letters, digits and "-", at most 63 characters, e.g. metallb-system`);
       if (['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(ns)) throw new Error(`"${ns}" is a namespace of the cluster itself; give the component its own`);
       const other = seenNamespaces.get(ns);
       if (other) throw new Error(`"${ns}" is already ${other}'s namespace; give each component its own`);

@@ -1,3 +1,10 @@
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** An RFC 1123 label, as namespaces must be: lowercase letters, digits and "-", at most 63 characters. */
+export function isDnsLabel(name: string): boolean {
+  return DNS_LABEL.test(name);
+}
+
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
 
 /** Returns `hostname` if it is a DNS name; throws naming `what` otherwise. */
