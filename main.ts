@@ -10,14 +10,14 @@ import { hostsLines, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, Platform, re
 import {
   ARGO_CD_SYNC_WAVE, diffOutputs, HelmRenderer, loadInstallationKey, PHASE_FILES, readOutputDir, renderTree, secretsDirOf, synthesize, toYaml,
 } from './lib';
-import { engineSettings, helmFromEnv } from './settings';
+import { configFileFrom, engineSettings, helmFromEnv } from './settings';
 
 /** One synth (or check): everything `npm run synth` does, with its inputs passed in. */
 export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root: string, out: { log(line: string): void; print(line: string): void }): Promise<void> {
   const unknown = args.filter((a) => a !== '--check');
   if (unknown.length) throw new Error(`unknown argument "${unknown[0]}": the only option is --check`);
   const check = args.includes('--check');
-  const configFile = path.resolve(env.PLATFORM_CONFIG ?? path.join(root, 'platform.yaml'));
+  const configFile = configFileFrom(env, root);
   const { config, lockFile, valuesDir } = loadConfig(configFile);
   const missing = (setting: string, value: string, resolved: string, fix: string) =>
     new Error(`${configFile}: ${setting} is "${value}", but ${resolved} does not exist; ${fix} (relative paths are read from the file's folder)`);

@@ -12,6 +12,11 @@ export interface EngineSettings {
   readonly helmHome: string;
 }
 
+/** The configuration file: `PLATFORM_CONFIG`, else `platform.yaml` in the repository. */
+export function configFileFrom(env: NodeJS.ProcessEnv, root: string = __dirname): string {
+  return path.resolve(env.PLATFORM_CONFIG ?? path.join(root, 'platform.yaml'));
+}
+
 /**
  * Resolves `CHART_LOCK` and `CHART_STORE`, defaulting to `lockFile` (the configuration's lock, else the
  * repository's) and `.chart-store/`.

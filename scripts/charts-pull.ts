@@ -2,11 +2,11 @@
 import * as path from 'path';
 import { loadConfig } from '../charts';
 import { pullCharts } from '../lib';
-import { engineSettings, helmFromEnv } from '../settings';
+import { configFileFrom, engineSettings, helmFromEnv } from '../settings';
 
 try {
   const root = path.resolve(__dirname, '..');
-  const { lockFile } = loadConfig(path.resolve(process.env.PLATFORM_CONFIG ?? path.join(root, 'platform.yaml')));
+  const { lockFile } = loadConfig(configFileFrom(process.env, root));
   const settings = engineSettings(process.env, root, lockFile);
   const helm = helmFromEnv(process.env, settings);
   process.stderr.write(`chart store ${settings.store.dir}\n`);

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { loadConfig, proposePool } from '../charts';
+import { configFileFrom } from '../settings';
 import { parseOptions, positiveInteger } from './args';
 
 const USAGE = 'usage: npm run pool [-- --file FILE|-] [--network NAME] [--count N] [--dry-run]';
@@ -46,7 +47,7 @@ function readInspect(args: PoolArgs, network: string): { json: string; source: s
 
 function main(argv: string[]): void {
   const args = parsePoolArgs(argv);
-  const configFile = path.resolve(process.env.PLATFORM_CONFIG ?? path.join(__dirname, '..', 'platform.yaml'));
+  const configFile = configFileFrom(process.env, path.resolve(__dirname, '..'));
   const { config } = loadConfig(configFile);
   const network = args.network ?? `k3d-${config.k3d.name}`;
   const { json, source } = readInspect(args, network);
