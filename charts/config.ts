@@ -7,6 +7,7 @@ import * as path from 'path';
 import Ajv, { ErrorObject } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import { isMap, LineCounter, parseDocument } from 'yaml';
+import { BUILT_IN_SCHEMA_VERSION } from '../lib';
 import { formatIpv4, parseAddressRanges, parseSubnet } from './addresses';
 import { checkHostname, isDnsLabel } from './hostnames';
 
@@ -151,7 +152,7 @@ export const PROFILES: Readonly<Record<Profile, PlatformConfig>> = { lab: LAB, c
  * flowcontrol v1 among them; JupyterHub 4.4 itself needs 1.28+) to 1.33, the newest whose OpenAPI schema
  * the validator has (kubernetes-models 4.5).
  */
-export const SUPPORTED_KUBERNETES = { min: 29, max: 33 };
+export const SUPPORTED_KUBERNETES = { min: 29, max: Number(BUILT_IN_SCHEMA_VERSION.split('.')[1]) };
 
 /** The schema editors use: the same, with nothing required (left-out settings take the profile's defaults). */
 export function editorSchema(): object {
