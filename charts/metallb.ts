@@ -1,12 +1,13 @@
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IpAddressPool } from '../imports/ipaddresspools-metallb.io';
 import { L2Advertisement } from '../imports/l2advertisements-metallb.io';
 import { HelmRelease } from '../lib';
-import { AddressRange, parseAddressRanges } from './addresses';
-import { createNamespace, HelmComponentProps, lockedRelease, ResourceRequirements } from './common';
+import { AddressRange, formatIpv4, parseAddressRanges, parseSubnet } from '../config/addresses';
+import { NAMESPACE, RESOURCES, ResourceRequirements, requests } from '../config/schema-fragments';
+import { defineComponent } from './component';
+import { ComponentChart, HelmProps } from './component-chart';
 
-export interface MetalLbProps extends HelmComponentProps {
+export interface MetalLbProps extends HelmProps {
   /** @default "metallb-system" */
   readonly namespace?: string;
   /** The LoadBalancer addresses MetalLB hands out: ranges `a.b.c.d-e.f.g.h` or CIDRs. @default ["172.25.1.1-172.25.1.100"] */
@@ -16,8 +17,7 @@ export interface MetalLbProps extends HelmComponentProps {
 }
 
 /** MetalLB in L2 mode: the chart, one address pool and its L2 advertisement. */
-export class MetalLb extends Chart {
-  public readonly namespace: string;
+export class MetalLb extends ComponentChart {
   public readonly release: HelmRelease;
   public readonly pool: IpAddressPool;
   /** The pool's address ranges, parsed. */
@@ -25,13 +25,11 @@ export class MetalLb extends Chart {
   public readonly l2Advertisement: L2Advertisement;
 
   constructor(scope: Construct, id: string, props: MetalLbProps) {
-    super(scope, id);
-    this.namespace = props.namespace ?? 'metallb-system';
+    super(scope, id, { namespace: props.namespace ?? 'metallb-system' });
     const addresses = this.addresses = parseAddressRanges(props.addresses ?? ['172.25.1.1-172.25.1.100']);
-    createNamespace(this, this.namespace);
     // Its controller's webhook validates the IPAddressPool and L2Advertisement of the next phase.
-    this.release = lockedRelease(this, 'release', props, {
-      chart: 'metallb', releaseName: 'metallb', namespace: this.namespace, readyBeforeNextPhase: true,
+    this.release = this.addRelease(props, {
+      releaseName: 'metallb', readyBeforeNextPhase: true,
       values: props.resources ? { controller: { resources: props.resources }, speaker: { resources: props.resources } } : undefined,
     });
     this.pool = new IpAddressPool(this, 'ip-pool', {
@@ -43,4 +41,40 @@ export class MetalLb extends Chart {
       spec: { ipAddressPools: [this.pool.name] },
     });
   }
+
+  /** The pool's first address: the one the ingress gateway asks for. */
+  public get firstAddress(): string {
+    return formatIpv4(this.addresses[0].first);
+  }
 }
+
+export const metallb = defineComponent({
+  type: 'object', additionalProperties: false, required: ['namespace', 'addresses'],
+  properties: {
+    namespace: NAMESPACE,
+    addresses: { type: 'array', items: { type: 'string' }, description: 'The LoadBalancer addresses: ranges first-last or CIDRs.' },
+    resources: RESOURCES,
+  },
+} as const)({
+  key: 'metallb',
+  defaults: { namespace: 'metallb-system', addresses: ['172.25.1.1-172.25.1.100'] },
+  profiles: { cluster: { resources: requests('100m', '128Mi') } },
+  namespaces: (s) => [{ setting: ['namespace'], value: s.namespace }],
+  check: (s, core) => {
+    try {
+      const ranges = parseAddressRanges(s.addresses);
+      if (core.k3d.dockerSubnet === undefined) return [];
+      const subnet = parseSubnet(core.k3d.dockerSubnet, 'k3d.dockerSubnet');
+      const outside = ranges.find((r) => r.first < subnet.first || r.last > subnet.last);
+      if (!outside) return [];
+      return [{
+        setting: ['addresses'],
+        message: `"${outside.text}" is outside the Docker network's subnet ${subnet.text} (k3d.dockerSubnet), so its addresses are unreachable; ` +
+          `use addresses from ${formatIpv4(subnet.first)} to ${formatIpv4(subnet.last)}, or run npm run pool`,
+      }];
+    } catch (e) {
+      return [{ setting: ['addresses'], message: (e as Error).message }];
+    }
+  },
+  build: (scope, s, context) => new MetalLb(scope, 'metallb', { ...context, ...s }),
+});

@@ -1,75 +1,63 @@
 import { Construct } from 'constructs';
 import { ChartLock, checkValuesDir, HelmRelease } from '../lib';
-import { formatIpv4 } from './addresses';
-import { DEFAULT_VALUES_DIR } from './common';
-import { PlatformConfig, PROFILES } from './config';
-import { Edge } from './edge';
-import { IrisExample } from './examples/iris';
-import { NginxExample } from './examples/nginx';
-import { Istio } from './istio';
-import { JupyterHub } from './jupyterhub';
-import { MetalLb } from './metallb';
-import { SeldonCore } from './seldon';
+import type { CoreSettings } from '../config/core';
+import { profiles } from '../config/profiles';
+import { BuildContext, ComponentDefinition, isEnabled, settingsOf } from './component';
+import { DEFAULT_VALUES_DIR } from './component-chart';
+import { metallb } from './metallb';
+import { COMPONENTS } from './registry';
 
 export interface PlatformProps {
   readonly lock: ChartLock;
-  /** The validated configuration (see loadConfig). @default - the lab profile: the tutorial */
-  readonly config?: PlatformConfig;
+  /** The validated configuration (see loadConfig): the platform's own settings and every component's slice. @default - the lab profile: the tutorial */
+  readonly config?: CoreSettings & Readonly<Record<string, any>>;
+  /** The components, in dependency order. @default COMPONENTS, the registry */
+  readonly components?: readonly ComponentDefinition[];
   /** @default - helm-values/ of this repository */
   readonly valuesDir?: string;
   /** The per-installation key secrets are derived from (64 hex digits). */
   readonly installationKey: string;
-  /** JupyterHub's admin password. @default - derived from the installation key */
-  readonly jupyterhubAdminPassword?: string;
+  /** Secret values set from outside, by the names the components give them. @default - none: derived from the key */
+  readonly secretOverrides?: Readonly<Record<string, string | undefined>>;
 }
 
-/** The whole stack, each component a chart, wired by construct references. */
+/** The whole stack: each enabled component of the registry, built in order and wired by construct references. */
 export class Platform extends Construct {
-  public readonly config: PlatformConfig;
-  /** The ingress gateway's LoadBalancer address: the first of the MetalLB pool. */
-  public readonly ingressAddress: string;
-  public readonly metallb: MetalLb;
-  public readonly istio: Istio;
-  public readonly edge: Edge;
-  public readonly seldon: SeldonCore;
-  public readonly jupyterhub: JupyterHub;
-  /** Seldon's Iris example, unless the configuration leaves it out. */
-  public readonly iris?: IrisExample;
-  /** The nginx example, unless the configuration leaves it out. */
-  public readonly nginx?: NginxExample;
+  public readonly config: CoreSettings & Readonly<Record<string, any>>;
+  /** The enabled components, by definition, in build order. */
+  public readonly components: ReadonlyMap<ComponentDefinition, Construct>;
+  /** The hostnames routed through the ingress gateway, as the components claim them. */
+  public readonly hostnames: readonly string[];
 
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id);
-    const c = this.config = props.config ?? PROFILES.lab;
-    const helm = { lock: props.lock, valuesDir: props.valuesDir };
-    this.metallb = new MetalLb(this, 'metallb', { ...helm, namespace: c.metallb.namespace, addresses: c.metallb.addresses, resources: c.metallb.resources });
-    // The gateway asks for the pool's first address, so the hosts lines printed after synth hold.
-    this.ingressAddress = formatIpv4(this.metallb.addresses[0].first);
-    this.istio = new Istio(this, 'istio', {
-      ...helm, namespace: c.istio.namespace, istiod: c.istio.istiod, ingressGateway: c.istio.ingressGateway, podDisruptionBudgets: c.istio.podDisruptionBudgets,
-      ingressAddress: this.ingressAddress,
-    });
-    this.edge = new Edge(this, 'edge', { istio: this.istio });
-    this.seldon = new SeldonCore(this, 'seldon', {
-      ...helm, gateway: this.edge.gateway, namespace: c.seldon.namespace, usageMetrics: c.seldon.usageMetrics, resources: c.seldon.resources,
-    });
-    this.jupyterhub = new JupyterHub(this, 'jupyterhub', {
-      ...helm, ingressClass: this.edge.ingressClass, namespace: c.jupyterhub.namespace, hostname: c.jupyterhub.hostname,
-      storageClass: c.jupyterhub.storageClass, hubResources: c.jupyterhub.hub?.resources, proxyResources: c.jupyterhub.proxy?.resources,
-      installationKey: props.installationKey, adminPassword: props.jupyterhubAdminPassword,
-    });
-    if (c.examples.iris.enabled) {
-      this.iris = new IrisExample(this, 'iris', { gateway: this.edge.gateway, namespace: c.examples.iris.namespace, resources: c.examples.iris.resources });
-    }
-    if (c.examples.nginx.enabled) {
-      this.nginx = new NginxExample(this, 'nginx', { ingressClass: this.edge.ingressClass, namespace: c.examples.nginx.namespace, hostname: c.examples.nginx.hostname });
-    }
-    checkValuesDir(props.valuesDir ?? DEFAULT_VALUES_DIR, this.node.findAll().filter(HelmRelease.isHelmRelease).map((r) => r.releaseName));
+    const components = props.components ?? COMPONENTS as readonly ComponentDefinition[];
+    const config = this.config = props.config ?? profiles(components).lab;
+    const valuesDir = props.valuesDir ?? DEFAULT_VALUES_DIR;
+    const built = new Map<ComponentDefinition, Construct>();
+    const context: BuildContext = {
+      lock: props.lock, valuesDir, installationKey: props.installationKey, core: config, secretOverrides: props.secretOverrides ?? {},
+      get: (component) => {
+        const found = built.get(component);
+        if (!found) throw new Error(`component "${component.key}" is used before it is built, or is disabled: list it earlier in the registry and enable it`);
+        return found as any;
+      },
+    };
+    const enabled = components.filter((c) => isEnabled(config, c));
+    for (const component of enabled) built.set(component, component.build(this, settingsOf(config, component), context));
+    this.components = built;
+    this.hostnames = enabled.flatMap((c) => c.hostnames?.(settingsOf(config, c)) ?? []).map((claim) => claim.value);
+    checkValuesDir(valuesDir, this.node.findAll().filter(HelmRelease.isHelmRelease).map((r) => r.releaseName));
   }
 
-  /** The hostnames routed through the ingress gateway. */
-  public get hostnames(): string[] {
-    return [this.jupyterhub.hostname, ...(this.nginx ? [this.nginx.hostname] : [])];
+  /** The enabled component built from `definition`; undefined when the configuration leaves it out. */
+  public component<T extends Construct>(definition: ComponentDefinition<any, T>): T | undefined {
+    return this.components.get(definition) as T | undefined;
+  }
+
+  /** The ingress gateway's LoadBalancer address: the first of the MetalLB pool. */
+  public get ingressAddress(): string {
+    return this.component(metallb)!.firstAddress;
   }
 }
 

@@ -2,7 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HelmRelease } from './helm/release';
 import { assignedPhase, Phase } from './phases';
-import { groupKind, groupOf, Scopes } from './scope';
+import { groupKind, groupOf, ResourceScopes } from './resource-scope';
 
 /** One object of the output and where it stands in the apply order. */
 export interface Manifest {
@@ -62,7 +62,7 @@ function validateTree(root: IConstruct): void {
 export function collectManifests(root: IConstruct, options: CollectOptions = {}): Manifest[] {
   validateTree(root);
   const apiObjects = root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
-  const scopes = new Scopes();
+  const scopes = new ResourceScopes();
   // CRDs first, since every other object's scope may come from one; each is rendered once (some are 1 MB).
   const crds = new Map<ApiObject, Manifest['object']>();
   for (const o of apiObjects.filter(isCrd)) {
@@ -124,7 +124,7 @@ export function collectManifests(root: IConstruct, options: CollectOptions = {})
 export function checkInvariants(manifests: readonly Manifest[], options: CollectOptions = {}): string[] {
   const problems: string[] = [];
   const preexisting = new Set(options.preexistingNamespaces ?? DEFAULT_NAMESPACES);
-  const scopes = new Scopes();
+  const scopes = new ResourceScopes();
   const crdPhase = new Map<string, number>();
   const nsPhase = new Map<string, number>();
   const seen = new Map<string, string>();

@@ -1,3 +1,4 @@
+import { diffOutputs, readOutputDir } from './diff';
 import { Construct } from 'constructs';
 import { renderReleases } from './helm/release';
 import { HelmRenderer } from './helm/renderer';
@@ -49,4 +50,20 @@ export async function synthesize(root: Construct, options: SynthesizeOptions): P
   const { manifests, outputs } = await renderTree(root, options);
   writeAtomically(new Map([[options.outdir, outputs.manifests], [secretsDirOf(options), outputs.secrets]]));
   return manifests;
+}
+
+/**
+ * `synth --check`: renders the trees (two builds of the same sources), writes nothing, and throws when
+ * they differ from each other or from what `outdir` holds, naming the file, the object and the field.
+ */
+export async function checkSynthesis(roots: readonly [Construct, Construct], options: SynthesizeOptions): Promise<void> {
+  const one = await renderTree(roots[0], options);
+  const two = await renderTree(roots[1], options);
+  const unstable = [
+    ...diffOutputs(one.outputs.manifests, two.outputs.manifests),
+    ...diffOutputs(one.outputs.secrets, two.outputs.secrets).map((d) => `(secrets) ${d}`),
+  ];
+  if (unstable.length) throw new Error(`two synths from the same sources differ:\n${unstable.join('\n')}`);
+  const stale = diffOutputs(readOutputDir(options.outdir), one.outputs.manifests);
+  if (stale.length) throw new Error(`${options.outdir} differs from what the sources give (run npm run synth and review the diff):\n${stale.join('\n')}`);
 }

@@ -5,7 +5,7 @@
 import { ObjectMeta } from '@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { describeObject, isCrd, Manifest } from './manifests';
-import { groupOf } from './scope';
+import { groupOf } from './resource-scope';
 
 /** The Kubernetes minor version whose OpenAPI schema kubernetes-models was generated from. */
 export const BUILT_IN_SCHEMA_VERSION = '1.33';

@@ -1,14 +1,12 @@
 // `npm run charts:pull`: downloads the archives helm-lock.yaml pins into the chart store.
-import * as path from 'path';
-import { loadConfig } from '../charts';
-import { pullCharts } from '../lib';
-import { configFileFrom, engineSettings, helmFromEnv } from '../settings';
+import { engineSettings, helmFromEnv, loadConfig, pathsFrom } from '../config';
+import { pullCharts, runEntryPoint } from '../lib';
 
-try {
-  const root = path.resolve(__dirname, '..');
-  const { lockFile } = loadConfig(configFileFrom(process.env, root));
-  const settings = engineSettings(process.env, root, lockFile);
-  const helm = helmFromEnv(process.env, settings);
+runEntryPoint(module, () => {
+  const paths = pathsFrom(process.env);
+  const { lockFile } = loadConfig(paths.configFile);
+  const settings = engineSettings(paths, lockFile);
+  const helm = helmFromEnv(process.env, settings.cacheDir);
   process.stderr.write(`chart store ${settings.store.dir}\n`);
   const { HTTPS_PROXY, HTTP_PROXY, NO_PROXY, https_proxy, http_proxy, no_proxy } = process.env;
   const networkEnv = { HTTPS_PROXY, HTTP_PROXY, NO_PROXY, https_proxy, http_proxy, no_proxy };
@@ -16,7 +14,4 @@ try {
   if (result.recorded.length) {
     process.stderr.write(`recorded the digests of ${result.recorded.join(', ')} in ${settings.lock.file}: review and commit it\n`);
   }
-} catch (e) {
-  process.stderr.write(`error: ${(e as Error).message}\n`);
-  process.exit(1);
-}
+});

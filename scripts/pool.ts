@@ -5,8 +5,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
-import { loadConfig, proposePool } from '../charts';
-import { configFileFrom } from '../settings';
+import { loadConfig, pathsFrom, proposePool } from '../config';
+import { runEntryPoint } from '../lib';
 import { parseOptions, positiveInteger } from './args';
 
 const USAGE = 'usage: npm run pool [-- --file FILE|-] [--network NAME] [--count N] [--dry-run]';
@@ -47,7 +47,7 @@ function readInspect(args: PoolArgs, network: string): { json: string; source: s
 
 function main(argv: string[]): void {
   const args = parsePoolArgs(argv);
-  const configFile = configFileFrom(process.env, path.resolve(__dirname, '..'));
+  const configFile = pathsFrom(process.env).configFile;
   const { config } = loadConfig(configFile);
   const network = args.network ?? `k3d-${config.k3d.name}`;
   const { json, source } = readInspect(args, network);
@@ -65,11 +65,4 @@ function main(argv: string[]): void {
   process.stderr.write(`wrote metallb.addresses [${proposal.range}] and k3d.dockerSubnet ${proposal.subnet} into ${path.relative(process.cwd(), configFile) || configFile}; run npm run synth\n`);
 }
 
-if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`error: ${(e as Error).message}\n`);
-    process.exit(1);
-  }
-}
+runEntryPoint(module, () => main(process.argv.slice(2)));

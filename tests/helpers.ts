@@ -3,8 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ChartLock, ChartStore, findHelm, HelmBinary, HelmRenderer, isolatedHelmEnv, LockedChart } from '../lib';
-import { K3S_TARGET } from '../charts';
+import { ChartLock, ChartStore, findHelm, HelmBinary, HelmRenderer, LockedChart } from '../lib';
+import { isolatedHelmEnv } from '../lib/helm/binary';
+import { K3S_TARGET } from '../config';
 
 export const ROOT = path.resolve(__dirname, '..');
 /** A fixed installation key, so tests are reproducible. */

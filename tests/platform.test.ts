@@ -2,8 +2,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
-import { K3D_CONFIG_FILE, k3dClusterConfig, Platform, PROFILES } from '../charts';
-import { ARGO_CD_SYNC_WAVE, ChartLock, ChartStore, checkInvariants, Manifest, Phase, PHASE_FILES, synthesize } from '../lib';
+import { K3D_CONFIG_FILE, k3dClusterConfig, PROFILES } from '../config';
+import { nginx, Platform } from '../charts';
+import { ARGO_CD_SYNC_WAVE, ChartLock, ChartStore, Manifest, Phase, PHASE_FILES, synthesize } from '../lib';
+import { checkInvariants } from '../lib/manifests';
 import { loadAll, readTree, ROOT, standInCharts, TEST_KEY, testRenderer, tmpDir, writeLock } from './helpers';
 
 /** The whole platform, rendered from stand-in charts (tests/fixtures/charts/stand-in) under the upstream names. */
@@ -131,7 +133,7 @@ describe('the platform, offline', () => {
       const before = readTree(outdir);
       const app = new App();
       const platform = new Platform(app, 'platform', { lock, installationKey: TEST_KEY });
-      new ApiObject(platform.nginx!, 'typo', {
+      new ApiObject(platform.component(nginx)!, 'typo', {
         apiVersion: 'v1', kind: 'Service', metadata: { name: 'typo', namespace: 'nginx' }, spec: { portz: [{ port: 80 }] },
       });
       await expect(synthesize(app, { outdir, renderer: testRenderer(store) })).rejects.toThrow(

@@ -1,13 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { Platform, PROFILES } from '../charts';
-import { checkInvariants, Manifest, Phase, READY_BEFORE_NEXT_PHASE, synthesize } from '../lib';
-import { engineSettings } from '../settings';
+import { Platform } from '../charts';
+import { checkInvariants } from '../lib/manifests';
+import { Manifest, Phase, synthesize } from '../lib';
+import { READY_BEFORE_NEXT_PHASE } from '../lib/phases';
+import { engineSettings, pathsFrom, PROFILES } from '../config';
 import { ROOT, TEST_KEY, testRenderer, tmpDir } from './helpers';
 
 // Runs on the real archives when the chart store has all of them (npm run charts:pull, or CHART_STORE).
-const { lock, store } = engineSettings(process.env, ROOT);
+const { lock, store } = engineSettings(pathsFrom(process.env, ROOT), path.join(ROOT, 'helm-lock.yaml'));
 const missing = lock.charts.filter((c) => !fs.existsSync(store.pathOf(c))).map((c) => path.basename(store.pathOf(c)));
 if (missing.length) {
   // eslint-disable-next-line no-console

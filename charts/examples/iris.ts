@@ -1,11 +1,13 @@
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   SeldonDeployment, SeldonDeploymentSpecPredictorsComponentSpecsSpecContainersResourcesLimits as Limit,
   SeldonDeploymentSpecPredictorsComponentSpecsSpecContainersResourcesRequests as Request,
 } from '../../imports/machinelearning.seldon.io';
 import { Gateway } from '../../imports/networking.istio.io';
-import { createNamespace, ResourceRequirements } from '../common';
+import { NAMESPACE, RESOURCES, ResourceRequirements, requests } from '../../config/schema-fragments';
+import { defineComponent } from '../component';
+import { ComponentChart } from '../component-chart';
+import { seldonCore } from '../seldon-core';
 
 export interface IrisProps {
   /** The Istio Gateway the model is served through. */
@@ -21,14 +23,11 @@ export interface IrisProps {
 }
 
 /** Seldon's hello-world: the Iris classifier on the prepackaged scikit-learn server. */
-export class IrisExample extends Chart {
-  public readonly namespace: string;
+export class IrisExample extends ComponentChart {
   public readonly deployment: SeldonDeployment;
 
   constructor(scope: Construct, id: string, props: IrisProps) {
-    super(scope, id);
-    this.namespace = props.namespace ?? 'seldon';
-    createNamespace(this, this.namespace);
+    super(scope, id, { namespace: props.namespace ?? 'seldon' });
     this.deployment = new SeldonDeployment(this, 'iris-model', {
       metadata: {
         name: 'iris-model',
@@ -58,3 +57,16 @@ function modelResources(r: ResourceRequirements) {
     (l ? Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined).map(([k, v]) => [k, from(v!)])) : undefined);
   return { requests: list(Request.fromString, r.requests), limits: list(Limit.fromString, r.limits) };
 }
+
+export const iris = defineComponent({
+  type: 'object', additionalProperties: false, required: ['enabled', 'namespace'],
+  properties: { enabled: { type: 'boolean' }, namespace: NAMESPACE, resources: RESOURCES },
+} as const)({
+  key: 'iris',
+  group: 'examples',
+  defaults: { enabled: true, namespace: 'seldon' },
+  // Requests, for when the example is asked for.
+  profiles: { cluster: { enabled: false, resources: requests('100m', '256Mi') } },
+  namespaces: (s) => [{ setting: ['namespace'], value: s.namespace }],
+  build: (scope, s, context) => new IrisExample(scope, 'iris', { ...s, gateway: context.get(seldonCore).gateway }),
+});

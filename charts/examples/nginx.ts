@@ -1,8 +1,11 @@
-import { Chart, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { checkHostname } from '../hostnames';
-import { createNamespace } from '../common';
+import { checkHostname } from '../../config/hostnames';
+import { HOSTNAME, NAMESPACE } from '../../config/schema-fragments';
+import { defineComponent } from '../component';
+import { ComponentChart } from '../component-chart';
+import { istio } from '../istio';
 
 export interface NginxProps {
   /** The IngressClass the route uses. */
@@ -18,16 +21,14 @@ export interface NginxProps {
 }
 
 /** The tutorial's nginx route, with a real nginx behind it: Deployment, Service `nginx` port 80, and the Ingress. */
-export class NginxExample extends Chart {
+export class NginxExample extends ComponentChart {
   public readonly hostname: string;
   public readonly service: kplus.Service;
   public readonly ingress: kplus.Ingress;
 
   constructor(scope: Construct, id: string, props: NginxProps) {
-    const namespace = props.namespace ?? 'nginx';
-    super(scope, id, { namespace });
+    super(scope, id, { namespace: props.namespace ?? 'nginx' });
     this.hostname = checkHostname(props.hostname ?? 'nginx.example.it', 'nginx hostname');
-    createNamespace(this, namespace);
     // The unprivileged image listens on 8080 as a non-root user, so cdk8s-plus's secure defaults hold.
     const deployment = new kplus.Deployment(this, 'deployment', {
       metadata: { name: 'nginx' },
@@ -56,3 +57,16 @@ export class NginxExample extends Chart {
     this.ingress.addHostRule(this.hostname, '/', kplus.IngressBackend.fromService(this.service, { port: 80 }), kplus.HttpIngressPathType.PREFIX);
   }
 }
+
+export const nginx = defineComponent({
+  type: 'object', additionalProperties: false, required: ['enabled', 'namespace', 'hostname'],
+  properties: { enabled: { type: 'boolean' }, namespace: NAMESPACE, hostname: HOSTNAME },
+} as const)({
+  key: 'nginx',
+  group: 'examples',
+  defaults: { enabled: true, namespace: 'nginx', hostname: 'nginx.example.it' },
+  profiles: { cluster: { enabled: false } },
+  namespaces: (s) => [{ setting: ['namespace'], value: s.namespace }],
+  hostnames: (s) => [{ setting: ['hostname'], value: s.hostname }],
+  build: (scope, s, context) => new NginxExample(scope, 'nginx', { ...s, ingressClass: context.get(istio).ingressClass }),
+});

@@ -1,11 +1,11 @@
-import { Edge, IrisExample, Istio } from '../../charts';
+import { IrisExample, Istio, SeldonCore } from '../../charts';
 import { app, lock } from './helpers';
 
 describe('IrisExample', () => {
   test('Seldon\'s hello-world Iris model on SKLEARN_SERVER, in namespace seldon, served through seldon-gateway', () => {
     const a = app();
-    const edge = new Edge(a, 'edge', { istio: new Istio(a, 'istio', { lock: lock() }) });
-    const iris = new IrisExample(a, 'iris', { gateway: edge.gateway });
+    const seldon = new SeldonCore(a, 'seldon', { lock: lock(), istio: new Istio(a, 'istio', { lock: lock() }) });
+    const iris = new IrisExample(a, 'iris', { gateway: seldon.gateway });
     expect(iris.deployment.toJson()).toEqual({
       apiVersion: 'machinelearning.seldon.io/v1', kind: 'SeldonDeployment',
       metadata: { name: 'iris-model', namespace: 'seldon', annotations: { 'seldon.io/istio-gateway': 'istio-system/seldon-gateway' } },
@@ -18,8 +18,8 @@ describe('IrisExample', () => {
 
   test('with resources, names the model server\'s container only to give it requests and limits', () => {
     const a = app();
-    const edge = new Edge(a, 'edge', { istio: new Istio(a, 'istio', { lock: lock() }) });
-    const iris = new IrisExample(a, 'iris', { gateway: edge.gateway, resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } } });
+    const seldon = new SeldonCore(a, 'seldon', { lock: lock(), istio: new Istio(a, 'istio', { lock: lock() }) });
+    const iris = new IrisExample(a, 'iris', { gateway: seldon.gateway, resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } } });
     expect(iris.deployment.toJson().spec.predictors[0].componentSpecs).toEqual([
       { spec: { containers: [{ name: 'classifier', resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } } }] } },
     ]);

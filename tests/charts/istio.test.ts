@@ -1,4 +1,5 @@
 import { Istio } from '../../charts';
+import { assignedPhase, Phase } from '../../lib/phases';
 import { app, lock } from './helpers';
 
 describe('Istio', () => {
@@ -21,3 +22,15 @@ describe('Istio', () => {
     expect(istio.istiod.request.values).toMatchObject({ global: { tag: '1.30.3', istioNamespace: 'istio-system' } });
   });
 });
+
+describe('Istio\'s IngressClass', () => {
+  test('names Istio\'s ingress controller and is there before the charts\' Ingresses', () => {
+    const istio = new Istio(app(), 'istio', { lock: lock() });
+    // The chart's namespace reaches every object; the engine takes it off cluster-scoped ones (see tests/lib/manifests.test.ts).
+    expect(istio.ingressClass.toJson()).toMatchObject({
+      apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'istio' }, spec: { controller: 'istio.io/ingress-controller' },
+    });
+    expect(assignedPhase(istio.ingressClass)).toBe(Phase.CONTROLLERS);
+  });
+});
+

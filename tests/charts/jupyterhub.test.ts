@@ -1,14 +1,14 @@
 import * as fs from 'fs';
 import * as yaml from 'js-yaml';
-import { Edge, Istio, JupyterHub } from '../../charts';
+import { Istio, JupyterHub } from '../../charts';
 import { TEST_KEY } from '../helpers';
 import { app, lock } from './helpers';
 
 describe('JupyterHub', () => {
   const hub = (hostname?: string, installationKey = TEST_KEY, adminPassword?: string) => {
     const a = app();
-    const edge = new Edge(a, 'edge', { istio: new Istio(a, 'istio', { lock: lock() }) });
-    return new JupyterHub(a, 'jupyterhub', { lock: lock(), ingressClass: edge.ingressClass, hostname, installationKey, adminPassword });
+    const istio = new Istio(a, 'istio', { lock: lock() });
+    return new JupyterHub(a, 'jupyterhub', { lock: lock(), ingressClass: istio.ingressClass, hostname, installationKey, adminPassword });
   };
 
   test('release jupyterhub 4.4.0 in jupyterhub-system, its Ingress on the host and the istio class', () => {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { diffOutputs, readOutputDir } from '../../lib';
+import { diffOutputs, readOutputDir } from '../../lib/diff';
 import { tmpDir } from '../helpers';
 
 const doc = (port: number, extra = '') => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: app\nspec:\n  ports:\n    - port: ${port}\n${extra}`;

@@ -1,5 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { ChartStore, checkInvariants, collectManifests, HelmRelease, Manifest, Phase, renderReleases } from '../../lib';
+import { ChartStore, HelmRelease, Manifest, Phase } from '../../lib';
+import { checkInvariants, collectManifests } from '../../lib/manifests';
+import { renderReleases } from '../../lib/helm/release';
 import { fixtureChart, fixtureStore, testRenderer } from '../helpers';
 
 const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { carriesSecretData, Phase, renderFiles, renderOutputs, toYaml, writeAtomically } from '../../lib';
+import { carriesSecretData, renderFiles, renderOutputs, writeAtomically } from '../../lib/output';
+import { Phase, toYaml } from '../../lib';
 import { loadAll, readTree, tmpDir } from '../helpers';
 
 describe('renderFiles', () => {

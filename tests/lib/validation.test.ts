@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { Edge, IrisExample, Istio, MetalLb, NginxExample } from '../../charts';
-import { Manifest, Phase, SchemaValidator, validateManifests } from '../../lib';
+import { IrisExample, Istio, MetalLb, NginxExample, SeldonCore } from '../../charts';
+import { Manifest, Phase } from '../../lib';
+import { SchemaValidator, validateManifests } from '../../lib/validation';
 import { app, lock } from '../charts/helpers';
 import { ROOT } from '../helpers';
 
@@ -176,21 +177,21 @@ describe('the components\' objects against the upstream schemas', () => {
   const validator = new SchemaValidator(upstreamCrds());
   const a = app();
   const istio = new Istio(a, 'istio', { lock: lock() });
-  const edge = new Edge(a, 'edge', { istio });
+  const seldon = new SeldonCore(a, 'seldon', { lock: lock(), istio });
   const metallb = new MetalLb(a, 'metallb', { lock: lock() });
-  const iris = new IrisExample(a, 'iris', { gateway: edge.gateway });
-  const irisWithResources = new IrisExample(a, 'iris-sized', { gateway: edge.gateway, namespace: 'seldon-sized', resources: { requests: { cpu: '100m', memory: '256Mi' } } });
-  const nginx = new NginxExample(a, 'nginx', { ingressClass: edge.ingressClass });
+  const iris = new IrisExample(a, 'iris', { gateway: seldon.gateway });
+  const irisWithResources = new IrisExample(a, 'iris-sized', { gateway: seldon.gateway, namespace: 'seldon-sized', resources: { requests: { cpu: '100m', memory: '256Mi' } } });
+  const nginx = new NginxExample(a, 'nginx', { ingressClass: istio.ingressClass });
 
   test('IPAddressPool, L2Advertisement, Gateway and SeldonDeployment pass their CRDs; the IngressClass and nginx pass Kubernetes\'', () => {
-    const objects = [metallb.pool, metallb.l2Advertisement, edge.gateway, iris.deployment, irisWithResources.deployment, edge.ingressClass, ...nginx.node.findAll().filter(ApiObject.isApiObject)]
+    const objects = [metallb.pool, metallb.l2Advertisement, seldon.gateway, iris.deployment, irisWithResources.deployment, istio.ingressClass, ...nginx.node.findAll().filter(ApiObject.isApiObject)]
       .map((o) => o.toJson());
     expect(objects.length).toBeGreaterThan(6);
     for (const o of objects) expect({ object: `${o.kind} ${o.metadata.name}`, violations: validator.validate(o) }).toEqual({ object: `${o.kind} ${o.metadata.name}`, violations: [] });
   });
 
   test('fails on a misspelled Gateway field against Istio\'s CRD', () => {
-    const gateway = edge.gateway.toJson();
+    const gateway = seldon.gateway.toJson();
     gateway.spec.servers[0].hostz = gateway.spec.servers[0].hosts;
     expect(validator.validate(gateway)).toEqual([{ path: '.spec.servers[0].hostz', message: 'unknown field' }]);
   });

@@ -1,4 +1,6 @@
-import { executePlan, isPassingFailure, KubectlResult, Phase, PhasePlan } from '../../../lib';
+import { executePlan, Phase } from '../../../lib';
+import { isPassingFailure, KubectlResult } from '../../../lib/deploy/execute';
+import { PhasePlan } from '../../../lib/deploy/plan';
 
 const PLAN: PhasePlan[] = [
   { phase: Phase.FOUNDATIONS, files: ['/d/01.yaml'], waits: [{ type: 'established', crds: ['a.example.com'] }, { type: 'accepted', phase: Phase.CONTROLLERS, files: ['/d/02.yaml'] }] },

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { describePlan, planDeploy, PHASE_FILES, Phase, READY_BEFORE_NEXT_PHASE, toYaml } from '../../../lib';
+import { describePlan, Phase, PHASE_FILES, planDeploy, toYaml } from '../../../lib';
+import { READY_BEFORE_NEXT_PHASE } from '../../../lib/phases';
 import { tmpDir } from '../../helpers';
 
 const crd = (name: string) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name } });

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { findHelm, parseHelmVersion } from '../../../lib';
+import { findHelm } from '../../../lib';
+import { parseHelmVersion } from '../../../lib/helm/binary';
 import { tmpDir } from '../../helpers';
 
 function fakeHelm(dir: string, version: string): string {

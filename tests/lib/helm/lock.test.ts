@@ -7,7 +7,7 @@ describe('ChartLock', () => {
   test('the repository lock pins every chart of the stack, with the published metallb digest', () => {
     const lock = ChartLock.load(path.join(ROOT, 'helm-lock.yaml'));
     expect(lock.charts.map((c) => `${c.key}=${c.chart}@${c.version}`)).toEqual([
-      'metallb=metallb@0.16.1', 'istio-base=base@1.30.3', 'istiod=istiod@1.30.3', 'istio-gateway=gateway@1.30.3',
+      'metallb=metallb@0.16.1', 'istio-base=base@1.30.3', 'istiod=istiod@1.30.3', 'istio-ingressgateway=gateway@1.30.3',
       'jupyterhub=jupyterhub@4.4.0', 'seldon-core-operator=seldon-core-operator@1.18.2',
     ]);
     expect(lock.get('metallb').sha256).toBe('fb06bb584fcb7856f15733b2a6a2aff5b61b5c350687e341c163ae24a5938adc');

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { ChartStore, HelmRelease, renderReleases } from '../../../lib';
+import { ChartStore, HelmRelease } from '../../../lib';
+import { renderReleases } from '../../../lib/helm/release';
 import { fixtureChart, fixtureStore, testRenderer } from '../../helpers';
 
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { K3S_TARGET } from '../../../charts';
+import { K3S_TARGET } from '../../../config';
 import { ChartStore, HelmRenderer, LockedChart } from '../../../lib';
 import { fixtureChart, fixtureStore, testHelm, testRenderer, tmpDir } from '../../helpers';
 

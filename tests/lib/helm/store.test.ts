@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ChartStore, LockedChart, sha256File } from '../../../lib';
+import { ChartStore, LockedChart } from '../../../lib';
+import { sha256File } from '../../../lib/helm/store';
 import { tmpDir } from '../../helpers';
 
 const chart = (sha256?: string): LockedChart => ({ key: 'demo', repo: 'https://charts.example.com', chart: 'demo', version: '1.2.3', sha256 });

@@ -1,4 +1,4 @@
-import { parseAddressRange, parseAddressRanges } from '../../charts';
+import { parseAddressRange, parseAddressRanges } from '../../config';
 
 describe('address ranges', () => {
   test('parses a range and a CIDR into their bounds', () => {

@@ -1,11 +1,10 @@
-import { Edge, Istio, SeldonCore } from '../../charts';
+import { Istio, SeldonCore } from '../../charts';
 import { app, lock } from './helpers';
 
 describe('SeldonCore', () => {
   const seldon = (usageMetrics?: boolean) => {
     const a = app();
-    const edge = new Edge(a, 'edge', { istio: new Istio(a, 'istio', { lock: lock() }) });
-    return new SeldonCore(a, 'seldon', { lock: lock(), gateway: edge.gateway, usageMetrics });
+    return new SeldonCore(a, 'seldon', { lock: lock(), istio: new Istio(a, 'istio', { lock: lock() }), usageMetrics });
   };
 
   test('the tutorial\'s --set flags: usage metrics and Istio on, routing through the gateway object', () => {
@@ -16,5 +15,13 @@ describe('SeldonCore', () => {
 
   test('usage metrics can be turned off', () => {
     expect(seldon(false).release.request.values).toMatchObject({ usageMetrics: { enabled: false } });
+  });
+
+  test('seldon-gateway in Istio\'s namespace selects the ingress gateway on HTTP port 80 for any host', () => {
+    expect(seldon().gateway.toJson()).toEqual({
+      apiVersion: 'networking.istio.io/v1', kind: 'Gateway',
+      metadata: { name: 'seldon-gateway', namespace: 'istio-system' },
+      spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] },
+    });
   });
 });

@@ -1,5 +1,5 @@
 // The tutorial's `k3d cluster create`, as a k3d config file that synth writes beside the manifests.
-import { PlatformConfig } from './config';
+import type { CoreSettings } from './core';
 
 /** Where in the output folder the k3d config goes: a subfolder, which `kubectl apply -f dist/` does not read. */
 export const K3D_CONFIG_FILE = 'k3d/cluster.yaml';
@@ -15,7 +15,7 @@ export function k3sImage(kubernetesVersion: string): string {
  * and k3s's Traefik and ServiceLB off (ServiceLB would take LoadBalancer Services before MetalLB can).
  * Undefined when the configuration has no k3d cluster.
  */
-export function k3dClusterConfig(config: PlatformConfig): Record<string, unknown> | undefined {
+export function k3dClusterConfig(config: CoreSettings): Record<string, unknown> | undefined {
   const k = config.k3d;
   if (!k.enabled) return undefined;
   const onServers = (arg: string) => ({ arg, nodeFilters: ['server:*'] });

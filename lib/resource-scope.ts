@@ -38,7 +38,7 @@ export function groupKind(apiVersion: string, kind: string): string {
 }
 
 /** Tells namespaced kinds from cluster-scoped ones: built-in kinds from the table, custom kinds from their CRD. */
-export class Scopes {
+export class ResourceScopes {
   private readonly custom = new Map<string, 'Namespaced' | 'Cluster'>();
 
   /** Learns the custom kind a CRD defines. */

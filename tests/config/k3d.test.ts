@@ -1,4 +1,4 @@
-import { k3dClusterConfig, k3sImage, PROFILES } from '../../charts';
+import { k3dClusterConfig, k3sImage, PROFILES } from '../../config';
 
 describe('k3dClusterConfig', () => {
   test('the tutorial\'s k3d cluster create, with ServiceLB off and the k3s image of the target version', () => {
