@@ -1,0 +1,21 @@
+// The CRDs whose typed constructs the components build their custom resources from. `npm run import`
+// generates exactly these modules into imports/ from the CRD files in ../shared/crds (or CRD_DIR), and
+// nothing else; a test checks that imports/ holds them and that every module is used.
+
+export interface CrdImport {
+  /** The CRD file, relative to the CRD folder, as SOURCES.md names it. */
+  readonly file: string;
+  /** `cdk8s import`'s name prefix for a single-CRD file, as cdk8s.yaml gives it. @default - none: one module per API group */
+  readonly prefix?: string;
+  /** The generated modules to keep (a file of several groups generates one module per group). */
+  readonly modules: readonly string[];
+  /** The CRD has no upstream file (Seldon's is what its chart renders): imported from the local copy, not pinned in cdk8s.yaml. @default false */
+  readonly localOnly?: boolean;
+}
+
+export const CRD_IMPORTS: readonly CrdImport[] = [
+  { file: 'metallb/metallb.io_ipaddresspools.yaml', prefix: 'ipaddresspools', modules: ['ipaddresspools-metallb.io'] },
+  { file: 'metallb/metallb.io_l2advertisements.yaml', prefix: 'l2advertisements', modules: ['l2advertisements-metallb.io'] },
+  { file: 'istio/crd-all.gen.yaml', modules: ['networking.istio.io'] },
+  { file: 'seldon/machinelearning.seldon.io_seldondeployments.yaml', modules: ['machinelearning.seldon.io'], localOnly: true },
+];
