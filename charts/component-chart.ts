@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ChartLock, HelmRelease, Phase } from '../lib';
+import { ChartLock, HelmRelease, Phase, shown } from '../lib';
 import { isDnsLabel } from '../config/hostnames';
 
 export interface ComponentChartProps {
@@ -48,7 +48,7 @@ export class ComponentChart extends Chart {
 
   constructor(scope: Construct, id: string, props: ComponentChartProps) {
     if (!isDnsLabel(props.namespace)) {
-      throw new Error(`invalid namespace "${props.namespace}": use a DNS label (lowercase letters, digits and "-", at most 63 characters)`);
+      throw new Error(`invalid namespace ${shown(props.namespace)}: use a DNS label (lowercase letters, digits and "-", at most 63 characters)`);
     }
     super(scope, id, { namespace: props.namespace });
     this.namespaceObject = new kplus.Namespace(this, 'namespace', { metadata: { name: props.namespace } });

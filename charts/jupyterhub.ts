@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { deriveSecret, HelmRelease } from '../lib';
+import { deriveSecret, HelmRelease, shown } from '../lib';
 import { checkHostname } from '../config/hostnames';
 import { HOSTNAME, NAMESPACE, RESOURCES, ResourceRequirements, requests } from '../config/schema-fragments';
 import { defineComponent } from './component';
@@ -91,7 +91,7 @@ export const jupyterhub = defineComponent({
   namespaces: (s) => [{ setting: ['namespace'], value: s.namespace }],
   hostnames: (s) => [{ setting: ['hostname'], value: s.hostname }],
   check: (s) => (s.storageClass !== undefined && !DNS_SUBDOMAIN.test(s.storageClass)
-    ? [{ setting: ['storageClass'], message: `"${s.storageClass}" is not a StorageClass name; use a lowercase DNS name such as fast-ssd` }]
+    ? [{ setting: ['storageClass'], message: `${shown(s.storageClass)} is not a StorageClass name; use a lowercase DNS name such as fast-ssd` }]
     : []),
   build: (scope, s, context) => new JupyterHub(scope, 'jupyterhub', {
     ...context, ...s, ingressClass: context.get(istio).ingressClass, adminPassword: context.secretOverrides[ADMIN_PASSWORD_OVERRIDE],

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { IpAddressPool } from '../imports/ipaddresspools-metallb.io';
 import { L2Advertisement } from '../imports/l2advertisements-metallb.io';
 import { HelmRelease } from '../lib';
-import { AddressRange, formatIpv4, parseAddressRanges, parseSubnet } from '../config/addresses';
+import { AddressRange, checkPoolAddresses, dockerNetworkBounds, formatIpv4, parseAddressRanges } from '../config/addresses';
 import { NAMESPACE, RESOURCES, ResourceRequirements, requests } from '../config/schema-fragments';
 import { defineComponent } from './component';
 import { ComponentChart, HelmProps } from './component-chart';
@@ -63,15 +63,14 @@ export const metallb = defineComponent({
   check: (s, core) => {
     try {
       const ranges = parseAddressRanges(s.addresses);
-      if (core.k3d.dockerSubnet === undefined) return [];
-      const subnet = parseSubnet(core.k3d.dockerSubnet, 'k3d.dockerSubnet');
-      const outside = ranges.find((r) => r.first < subnet.first || r.last > subnet.last);
-      if (!outside) return [];
-      return [{
-        setting: ['addresses'],
-        message: `"${outside.text}" is outside the Docker network's subnet ${subnet.text} (k3d.dockerSubnet), so its addresses are unreachable; ` +
-          `use addresses from ${formatIpv4(subnet.first)} to ${formatIpv4(subnet.last)}, or run npm run pool`,
-      }];
+      let network;
+      try {
+        network = dockerNetworkBounds(core.k3d);
+      } catch {
+        network = undefined; // reported at k3d.dockerSubnet / k3d.dockerGateway
+      }
+      checkPoolAddresses(ranges, network);
+      return [];
     } catch (e) {
       return [{ setting: ['addresses'], message: (e as Error).message }];
     }

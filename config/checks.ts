@@ -1,8 +1,9 @@
 // The checks a schema cannot express: the platform's own settings, each component's own check, and what
 // spans components (every namespace and hostname claimed once).
+import { shown } from '../lib/messages';
 import { COMPONENTS } from '../charts/registry';
 import { ComponentDefinition, isEnabled, settingsOf, settingsPath } from '../charts/component';
-import { parseSubnet } from './addresses';
+import { dockerNetworkBounds, parseSubnet } from './addresses';
 import { CoreSettings } from './core';
 import { checkHostname, isDnsLabel } from './hostnames';
 import { checkKubernetesVersion } from './kubernetes';
@@ -17,7 +18,8 @@ export interface ConfigProblem {
 const CLUSTER_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /** `metallb.addresses`, `examples.iris.namespace`, `istio.ingressGateway[0]`: how messages name a setting. */
-export const settingName = (p: readonly (string | number)[]) => p.map((s, i) => (typeof s === 'number' ? `[${s}]` : `${i ? '.' : ''}${s}`)).join('') || '(the file)';
+export const settingName = (p: readonly (string | number)[]) =>
+  p.map((s, i) => (typeof s === 'number' ? `[${s}]` : `${i ? '.' : ''}${s.length > 80 ? `${s.slice(0, 80)}… (${s.length} characters)` : s}`)).join('') || '(the file)';
 
 function coreProblems(c: CoreSettings): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -30,10 +32,16 @@ function coreProblems(c: CoreSettings): ConfigProblem[] {
   };
   check(['kubernetesVersion'], () => checkKubernetesVersion(c.kubernetesVersion, c.k3d.enabled));
   if (c.k3d.dockerSubnet !== undefined) check(['k3d', 'dockerSubnet'], () => parseSubnet(c.k3d.dockerSubnet!, 'k3d.dockerSubnet'));
+  if (c.k3d.dockerGateway !== undefined) {
+    check(['k3d', 'dockerGateway'], () => {
+      if (c.k3d.dockerSubnet === undefined) throw new Error('is set without k3d.dockerSubnet; set both (npm run pool writes both)');
+      dockerNetworkBounds(c.k3d);
+    });
+  }
   if (c.k3d.enabled) {
     check(['k3d', 'name'], () => {
       if (!/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(c.k3d.name)) {
-        throw new Error(`"${c.k3d.name}" is not a k3d cluster name; use lowercase letters, digits and "-", at most 32 characters, e.g. k3s-default`);
+        throw new Error(`${shown(c.k3d.name)} is not a k3d cluster name; use lowercase letters, digits and "-", at most 32 characters, e.g. k3s-default`);
       }
     });
     const ports: Array<[string, number]> = [['apiPort', c.k3d.apiPort], ['httpPort', c.k3d.httpPort], ['httpsPort', c.k3d.httpsPort]];
@@ -73,14 +81,14 @@ export function configProblems(config: CoreSettings & Record<string, any>, compo
   return [
     ...coreProblems(config),
     ...claimProblems(enabled, config, (c, s) => c.namespaces?.(s), (ns, _setting, other) => {
-      if (!isDnsLabel(ns)) throw new Error(`"${ns}" is not a DNS label; use lowercase letters, digits and "-", at most 63 characters, e.g. metallb-system`);
-      if (CLUSTER_NAMESPACES.includes(ns)) throw new Error(`"${ns}" is a namespace of the cluster itself; give the component its own`);
-      if (other) throw new Error(`"${ns}" is already ${other}'s namespace; give each component its own`);
+      if (!isDnsLabel(ns)) throw new Error(`${shown(ns)} is not a DNS label; use lowercase letters, digits and "-", at most 63 characters, e.g. metallb-system`);
+      if (CLUSTER_NAMESPACES.includes(ns)) throw new Error(`${shown(ns)} is a namespace of the cluster itself; give the component its own`);
+      if (other) throw new Error(`${shown(ns)} is already ${other}'s namespace; give each component its own`);
     }),
     ...claimProblems(enabled, config, (c, s) => c.hostnames?.(s), (host, _setting, other) => {
-      if (/^[0-9.]+$/.test(host)) throw new Error(`"${host}" is an IP address; an Ingress host must be a DNS name such as jupyterhub.example.it`);
+      if (/^[0-9.]+$/.test(host)) throw new Error(`${shown(host)} is an IP address; an Ingress host must be a DNS name such as jupyterhub.example.it`);
       checkHostname(host, 'hostname');
-      if (other) throw new Error(`"${host}" is already ${other}; each route needs its own hostname`);
+      if (other) throw new Error(`${shown(host)} is already ${other}; each route needs its own hostname`);
     }),
     ...enabled.flatMap((c) => (c.check?.(settingsOf(config, c), config) ?? []).map((p) => ({ setting: [...settingsPath(c), ...p.setting], message: p.message }))),
   ];

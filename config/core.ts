@@ -31,6 +31,7 @@ export const CORE_SCHEMA = {
         httpsPort: PORT,
         serversMemory: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?[KMGkmg]?$', 'x-accepts': 'a memory size such as 8G or 4096M' },
         dockerSubnet: { type: 'string', description: 'The subnet of the cluster\'s Docker network (npm run pool writes it); the pool must lie inside.' },
+        dockerGateway: { type: 'string', description: 'The gateway of that network (npm run pool writes it); the pool must not hold it. Left out: the subnet\'s first host address, Docker\'s choice.' },
       },
     },
   },

@@ -1,12 +1,15 @@
 // Choosing MetalLB's addresses from the cluster's Docker network, as the tutorial does by hand with
 // `docker network inspect k3d-<name>`: a block inside the subnet that Docker will not hand to a container.
-import { formatIpv4, parseIpv4, parseSubnet, Subnet } from './addresses';
+import { shown } from '../lib/messages';
+import { formatIpv4, parseIpv4, parseSubnet, specialBlocksIn, Subnet } from './addresses';
 
 export interface PoolProposal {
   /** The network the proposal is for. */
   readonly network: string;
   /** Its IPv4 subnet, e.g. `192.168.97.0/24`. */
   readonly subnet: string;
+  /** Its gateway, as Docker reports it. @default - none reported */
+  readonly gateway?: string;
   /** The proposed range, `first-last`. */
   readonly range: string;
 }
@@ -21,7 +24,7 @@ function pickNetwork(inspect: unknown, name: string | undefined): Record<string,
   if (!networks.every(isObject) || networks.length === 0) throw new Error('the input is not `docker network inspect` output: expected a JSON array of networks');
   if (name) {
     const found = networks.find((n) => n.Name === name);
-    if (!found) throw new Error(`network "${name}" is not in the input, which has ${networks.map((n) => `"${n.Name}"`).join(', ')}`);
+    if (!found) throw new Error(`network ${shown(name)} is not in the input, which has ${networks.map((n) => `${shown(n.Name)}`).join(', ')}`);
     return found;
   }
   if (networks.length > 1) throw new Error(`the input has ${networks.length} networks (${networks.map((n) => n.Name).join(', ')}): name one with --network`);
@@ -39,19 +42,23 @@ export function proposePool(inspect: unknown, options: { network?: string; count
   const count = options.count ?? 100;
   const net = pickNetwork(inspect, options.network);
   const name = String(net.Name ?? '(unnamed)');
-  const configs: any[] = net.IPAM?.Config ?? [];
+  const configs: unknown = net.IPAM?.Config ?? [];
+  if (!Array.isArray(configs)) {
+    throw new Error(`network ${shown(name)}: IPAM.Config is ${JSON.stringify(configs).slice(0, 80)}, not a list of subnets: pass the output of docker network inspect as it is`);
+  }
   const v4 = configs.find((c) => typeof c?.Subnet === 'string' && c.Subnet.includes('.'));
-  if (!v4) throw new Error(`network "${name}" has no IPv4 subnet in IPAM.Config: MetalLB's L2 mode needs one`);
-  const subnet: Subnet = parseSubnet(v4.Subnet, `network "${name}" subnet`);
+  if (!v4) throw new Error(`network ${shown(name)} has no IPv4 subnet in IPAM.Config: MetalLB's L2 mode needs one`);
+  const subnet: Subnet = parseSubnet(v4.Subnet, `network ${shown(name)} subnet`);
 
   const taken: Block[] = [
     { first: subnet.first, last: subnet.first, why: 'the network address' },
     { first: subnet.last, last: subnet.last, why: 'the broadcast address' },
   ];
   const gateway = typeof v4.Gateway === 'string' ? parseIpv4(v4.Gateway) : undefined;
-  if (gateway !== undefined) taken.push({ first: gateway, last: gateway, why: 'the gateway' });
+  taken.push(gateway !== undefined ? { first: gateway, last: gateway, why: 'the gateway' } : { first: subnet.first + 1, last: subnet.first + 1, why: 'the gateway Docker gives the first host address' });
+  for (const b of specialBlocksIn(subnet.first, subnet.last)) taken.push({ first: b.first, last: b.last, why: `the ${b.what} block ${b.cidr}` });
   if (typeof v4.IPRange === 'string' && v4.IPRange) {
-    const r = parseSubnet(v4.IPRange, `network "${name}" IPRange`);
+    const r = parseSubnet(v4.IPRange, `network ${shown(name)} IPRange`);
     taken.push({ first: r.first, last: r.last, why: 'the range Docker hands out' });
   }
   for (const c of Object.values(net.Containers ?? {}) as any[]) {
@@ -70,7 +77,10 @@ export function proposePool(inspect: unknown, options: { network?: string; count
   let start = candidates.find(free);
   for (let first = subnet.last - count; start === undefined && first > subnet.first; first--) if (free(first)) start = first;
   if (start === undefined) {
-    throw new Error(`network "${name}" (${subnet.text}) has no ${count} free consecutive addresses clear of ${taken.map((t) => t.why).join(', ')}: ask for fewer with --count`);
+    throw new Error(`network ${shown(name)} (${subnet.text}) has no ${count} free consecutive addresses clear of ${taken.map((t) => t.why).join(', ')}: ask for fewer with --count`);
   }
-  return { network: name, subnet: subnet.text, range: `${formatIpv4(start)}-${formatIpv4(start + count - 1)}` };
+  return {
+    network: name, subnet: subnet.text, ...(gateway !== undefined ? { gateway: formatIpv4(gateway) } : {}),
+    range: `${formatIpv4(start)}-${formatIpv4(start + count - 1)}`,
+  };
 }

@@ -1,3 +1,4 @@
+import { shown } from '../lib/messages';
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** An RFC 1123 label, as namespaces must be: lowercase letters, digits and "-", at most 63 characters. */
@@ -10,7 +11,7 @@ const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9](
 /** Returns `hostname` if it is a DNS name; throws naming `what` otherwise. */
 export function checkHostname(hostname: string, what: string): string {
   if (!DNS_NAME.test(hostname)) {
-    throw new Error(`invalid ${what} "${hostname}": use a lowercase DNS name such as jupyterhub.example.it`);
+    throw new Error(`invalid ${what} ${shown(hostname)}: use a lowercase DNS name such as jupyterhub.example.it`);
   }
   return hostname;
 }

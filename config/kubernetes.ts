@@ -1,6 +1,6 @@
 // The cluster the charts are rendered for: the Kubernetes versions the platform supports and what
 // `.Capabilities` tells the templates.
-import { BUILT_IN_SCHEMA_VERSION, RenderTarget } from '../lib';
+import { BUILT_IN_SCHEMA_VERSION, RenderTarget, shown } from '../lib';
 
 /**
  * The Kubernetes minors the platform renders for: from 1.29 (the API versions the render target lists,
@@ -34,10 +34,10 @@ export const K3S_TARGET: RenderTarget = renderTargetFor('v1.33.5+k3s1');
 export function checkKubernetesVersion(version: string, needsK3sBuild: boolean): void {
   const m = /^v?1\.(\d+)\.(\d+)(\+k3s\d+)?$/.exec(version);
   const range = `1.${SUPPORTED_KUBERNETES.min} to 1.${SUPPORTED_KUBERNETES.max}`;
-  if (!m) throw new Error(`"${version}" is not a Kubernetes version; use one such as v1.33.5+k3s1 (k3s) or v1.33.5`);
+  if (!m) throw new Error(`${shown(version)} is not a Kubernetes version; use one such as v1.33.5+k3s1 (k3s) or v1.33.5`);
   const minor = Number(m[1]);
   if (minor < SUPPORTED_KUBERNETES.min || minor > SUPPORTED_KUBERNETES.max) {
     throw new Error(`Kubernetes 1.${minor} is not supported: the charts and the schema validator support ${range}`);
   }
-  if (needsK3sBuild && !m[3]) throw new Error(`"${version}" names no k3s build, which k3d needs for its image; use one such as v1.33.5+k3s1`);
+  if (needsK3sBuild && !m[3]) throw new Error(`${shown(version)} names no k3s build, which k3d needs for its image; use one such as v1.33.5+k3s1`);
 }

@@ -1,10 +1,10 @@
 // Reading platform.yaml: parsed with line numbers, laid over its profile's defaults, validated against the
 // assembled schema and then by the checks a schema cannot make. Every problem is reported at once, each
 // with the file, the line, the setting, the bad value and what would be accepted.
-import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject } from 'ajv';
 import { isMap, LineCounter, parseDocument } from 'yaml';
+import { readTextFile, shown } from '../lib';
 import { COMPONENTS } from '../charts/registry';
 import { ComponentDefinition } from '../charts/component';
 import { configProblems, settingName } from './checks';
@@ -19,7 +19,7 @@ const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typ
 
 function schemaMessage(e: ErrorObject, locate: Locate): string {
   const at = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
-  const value = JSON.stringify(e.data);
+  const value = shown(e.data);
   const p = e.params as Record<string, any>;
   switch (e.keyword) {
     case 'additionalProperties': {
@@ -65,8 +65,9 @@ function validatorFor(components: readonly ComponentDefinition[]) {
  * components' slices. Every problem is reported at once.
  */
 export function loadConfig(file: string, components: readonly ComponentDefinition[] = COMPONENTS): LoadedConfig {
-  if (!fs.existsSync(file)) throw new Error(`no configuration file ${file}: create it (a file with "profile: lab" is the tutorial) or point PLATFORM_CONFIG at one`);
-  const text = fs.readFileSync(file, 'utf8');
+  const text = readTextFile(file, 'configuration file', {
+    maxBytes: 1024 * 1024, fix: 'point PLATFORM_CONFIG at the platform\'s configuration (a file with "profile: lab" is the tutorial)',
+  });
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const name = path.basename(file);
@@ -85,10 +86,10 @@ export function loadConfig(file: string, components: readonly ComponentDefinitio
     }
     return `${name} (the ${String(raw?.profile ?? 'lab')} profile's default)`;
   };
-  if (!isObject(raw)) throw new Error(`${name}: the file holds ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}, not settings; write settings such as "profile: lab"`);
+  if (!isObject(raw)) throw new Error(`${name}: the file holds ${Array.isArray(raw) ? 'a list' : shown(raw)}, not settings; write settings such as "profile: lab"`);
   const profile = raw.profile ?? 'lab';
   if (typeof profile !== 'string' || !(PROFILE_NAMES as readonly string[]).includes(profile)) {
-    throw new Error(`${locate(['profile'])}: profile is ${JSON.stringify(profile)}, which is not one of ${PROFILE_NAMES.map((p) => `"${p}"`).join(', ')}`);
+    throw new Error(`${locate(['profile'])}: profile is ${shown(profile)}, which is not one of ${PROFILE_NAMES.map((p) => `"${p}"`).join(', ')}`);
   }
   const merged = overlay(profiles(components)[profile as ProfileName], raw);
   const validate = validatorFor(components);

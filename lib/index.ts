@@ -16,3 +16,6 @@ export { findTool } from './tools';
 export { describePlan, planDeploy } from './deploy/plan';
 export { executePlan, kubectlAt } from './deploy/execute';
 export { runEntryPoint } from './entry-point';
+export { shown } from './messages';
+export { readTextFile } from './files';
+export { fsyncDir, readStdin, writeFileAtomically } from './files';

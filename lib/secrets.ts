@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { readTextFile, writeFileAtomically } from './files';
 
 /** The secret every per-installation secret is derived from. */
 export interface InstallationKey {
@@ -25,7 +26,9 @@ export function loadInstallationKey(options: { explicit?: string; explicitName?:
     return { key: options.explicit, source: options.explicitName ?? 'explicit', created: false };
   }
   if (fs.existsSync(options.file)) {
-    const key = fs.readFileSync(options.file, 'utf8').trim();
+    const key = readTextFile(options.file, 'installation key file', {
+      maxBytes: 1024, fix: 'restore the key file (64 hex digits) from your backup, or set PLATFORM_KEY',
+    }).trim();
     if (!KEY.test(key)) {
       throw new Error(`installation key file ${options.file} does not hold 64 lowercase hex digits: restore it from your backup, or delete it to start a new installation (every derived secret changes)`);
     }
@@ -33,7 +36,8 @@ export function loadInstallationKey(options: { explicit?: string; explicitName?:
   }
   fs.mkdirSync(path.dirname(options.file), { recursive: true });
   const key = randomBytes(32).toString('hex');
-  fs.writeFileSync(options.file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  // Irreplaceable: flushed to disk before it is linked into place, and never over an existing file.
+  writeFileAtomically(options.file, `${key}\n`, { mode: 0o600, noClobber: true });
   return { key, source: options.file, created: true };
 }
 

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { loadConfig, pathsFrom, proposePool } from '../config';
-import { runEntryPoint } from '../lib';
+import { readStdin, readTextFile, runEntryPoint, writeFileAtomically } from '../lib';
 import { parseOptions, positiveInteger } from './args';
 
 const USAGE = 'usage: npm run pool [-- --file FILE|-] [--network NAME] [--count N] [--dry-run]';
@@ -23,19 +23,33 @@ export function parsePoolArgs(argv: readonly string[]): PoolArgs {
   };
 }
 
-/** Writes the pool and the subnet into the configuration file, keeping its comments and layout. */
-export function writePool(configFile: string, range: string, subnet: string): void {
-  const doc = parseDocument(fs.readFileSync(configFile, 'utf8'));
+/** Writes the pool, the subnet and its gateway into the configuration file, keeping its comments and layout. */
+export function writePool(configFile: string, range: string, subnet: string, gateway?: string): void {
+  const doc = parseDocument(readTextFile(configFile, 'configuration file', { maxBytes: 1024 * 1024, fix: 'point PLATFORM_CONFIG at the platform\'s configuration' }));
   const addresses = doc.createNode([range]);
   addresses.flow = true;
   doc.setIn(['metallb', 'addresses'], addresses);
   doc.setIn(['k3d', 'dockerSubnet'], subnet);
-  fs.writeFileSync(configFile, doc.toString());
+  if (gateway !== undefined) doc.setIn(['k3d', 'dockerGateway'], gateway);
+  else doc.deleteIn(['k3d', 'dockerGateway']);
+  const text = doc.toString();
+  // The result must still be a valid configuration before it replaces the user's file.
+  const draft = path.join(path.dirname(configFile), `.${path.basename(configFile)}.${process.pid}.pool-draft.yaml`);
+  fs.writeFileSync(draft, text);
+  try {
+    loadConfig(draft);
+  } finally {
+    fs.rmSync(draft, { force: true });
+  }
+  writeFileAtomically(configFile, text);
 }
 
 function readInspect(args: PoolArgs, network: string): { json: string; source: string } {
-  if (args.file === '-') return { json: fs.readFileSync(0, 'utf8'), source: 'stdin' };
-  if (args.file) return { json: fs.readFileSync(args.file, 'utf8'), source: args.file };
+  if (args.file === '-') return { json: readStdin('--file -', { maxBytes: 16 * 1024 * 1024, fix: 'pipe in the output of docker network inspect' }), source: 'stdin' };
+  if (args.file) {
+    const json = readTextFile(args.file, '--file', { maxBytes: 16 * 1024 * 1024, fix: 'pass the output of docker network inspect saved to a file, or - for stdin' });
+    return { json, source: args.file };
+  }
   const res = spawnSync('docker', ['network', 'inspect', network], { encoding: 'utf8' });
   if (res.error || res.status !== 0) {
     const why = res.error ? res.error.message : res.stderr.trim().split('\n')[0];
@@ -55,14 +69,13 @@ function main(argv: string[]): void {
   try {
     inspect = JSON.parse(json);
   } catch (e) {
-    throw new Error(`${source} is not JSON (${(e as Error).message}): pass the output of docker network inspect`);
+    throw new Error(`${source} is not JSON (${(e as Error).message.slice(0, 120)}): pass the output of docker network inspect`);
   }
   const proposal = proposePool(inspect, { network: args.file ? args.network : network, count: args.count });
   process.stderr.write(`network ${proposal.network}: subnet ${proposal.subnet}; proposed pool ${proposal.range}\n`);
   if (args.dryRun) return;
-  writePool(configFile, proposal.range, proposal.subnet);
-  loadConfig(configFile); // the result must still be a valid configuration
-  process.stderr.write(`wrote metallb.addresses [${proposal.range}] and k3d.dockerSubnet ${proposal.subnet} into ${path.relative(process.cwd(), configFile) || configFile}; run npm run synth\n`);
+  writePool(configFile, proposal.range, proposal.subnet, proposal.gateway);
+  process.stderr.write(`wrote metallb.addresses [${proposal.range}], k3d.dockerSubnet ${proposal.subnet}${proposal.gateway ? ` and k3d.dockerGateway ${proposal.gateway}` : ''} into ${path.relative(process.cwd(), configFile) || configFile}; run npm run synth\n`);
 }
 
 runEntryPoint(module, () => main(process.argv.slice(2)));

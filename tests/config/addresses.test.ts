@@ -1,4 +1,4 @@
-import { parseAddressRange, parseAddressRanges } from '../../config';
+import { checkPoolAddresses, dockerNetworkBounds, parseAddressRange, parseAddressRanges } from '../../config';
 
 describe('address ranges', () => {
   test('parses a range and a CIDR into their bounds', () => {
@@ -19,5 +19,43 @@ describe('address ranges', () => {
   test('fails on overlapping ranges and on an empty pool', () => {
     expect(() => parseAddressRanges(['10.0.0.1-10.0.0.10', '10.0.0.0/28'])).toThrow('"10.0.0.0/28" and "10.0.0.1-10.0.0.10" overlap');
     expect(() => parseAddressRanges([])).toThrow('invalid address pool: no addresses');
+  });
+});
+
+describe('checkPoolAddresses', () => {
+  const check = (ranges: string[], subnet?: string, gateway?: string) =>
+    () => checkPoolAddresses(parseAddressRanges(ranges), dockerNetworkBounds({ dockerSubnet: subnet, dockerGateway: gateway }));
+  const fix = 'not an address a LoadBalancer can answer on; use unicast addresses of your network, e.g. 172.25.1.1-172.25.1.100, or run npm run pool';
+
+  test.each([
+    ['0.0.0.0/0', `"0.0.0.0/0" holds 0.0.0.0, which is unspecified ("this network") (0.0.0.0/8), ${fix}`],
+    ['127.0.0.1-127.0.0.9', `"127.0.0.1-127.0.0.9" holds 127.0.0.1, which is loopback (127.0.0.0/8), ${fix}`],
+    ['169.254.10.0/28', `"169.254.10.0/28" holds 169.254.10.0, which is link-local (169.254.0.0/16), ${fix}`],
+    ['224.0.0.0/28', `"224.0.0.0/28" holds 224.0.0.0, which is multicast (224.0.0.0/4), ${fix}`],
+    ['255.255.255.255/32', `"255.255.255.255/32" holds 255.255.255.255, which is reserved (240.0.0.0/4, with the broadcast address 255.255.255.255) (240.0.0.0/4), ${fix}`],
+    ['192.0.2.10-192.0.2.20', `"192.0.2.10-192.0.2.20" holds 192.0.2.10, which is reserved for documentation (TEST-NET-1) (192.0.2.0/24), ${fix}`],
+    ['10.0.0.250-10.0.1.5', undefined],
+    ['126.255.255.200-127.0.0.3', `"126.255.255.200-127.0.0.3" holds 127.0.0.0, which is loopback (127.0.0.0/8), ${fix}`],
+  ])('%s', (range, message) => {
+    if (message) expect(check([range])).toThrow(message);
+    else expect(check([range])).not.toThrow();
+  });
+
+  test('inside a known Docker network: not outside it, not its network or broadcast address, not its gateway', () => {
+    expect(check(['192.168.97.155-192.168.97.254'], '192.168.97.0/24', '192.168.97.1')).not.toThrow();
+    expect(check(['192.168.97.0/28'], '192.168.97.0/24')).toThrow('"192.168.97.0/28" holds 192.168.97.0, the network address of the Docker network 192.168.97.0/24');
+    expect(check(['192.168.97.250-192.168.97.255'], '192.168.97.0/24')).toThrow('"192.168.97.250-192.168.97.255" holds 192.168.97.255, the broadcast address');
+    expect(check(['192.168.97.1-192.168.97.9'], '192.168.97.0/24')).toThrow('"192.168.97.1-192.168.97.9" holds 192.168.97.1, the gateway of the Docker network 192.168.97.0/24');
+    expect(check(['192.168.97.100-192.168.97.120'], '192.168.97.0/24', '192.168.97.110')).toThrow('holds 192.168.97.110, the gateway');
+    expect(check(['192.168.98.1-192.168.98.9'], '192.168.97.0/24')).toThrow('"192.168.98.1-192.168.98.9" is outside the Docker network\'s subnet 192.168.97.0/24 (k3d.dockerSubnet), so its addresses are unreachable; use addresses from 192.168.97.1 to 192.168.97.254, or run npm run pool');
+  });
+
+  test('fails on a gateway that is not a host address of the subnet', () => {
+    expect(check(['192.168.97.155-192.168.97.254'], '192.168.97.0/24', '10.0.0.1')).toThrow(
+      'k3d.dockerGateway: "10.0.0.1" is not a host address of 192.168.97.0/24; use the Gateway docker network inspect shows, or run npm run pool');
+  });
+
+  test('a runaway value is cut in the message', () => {
+    expect(() => parseAddressRange('x'.repeat(100000))).toThrow(/^invalid address range "x{79}… \(100002 characters\): use "first-last"/);
   });
 });

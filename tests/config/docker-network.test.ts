@@ -7,7 +7,7 @@ const network = (config: object, containers: object = {}) => [{ Name: 'k3d-test'
 
 describe('proposePool', () => {
   test('a /24 gives its top 100 addresses, clear of the gateway and the containers Docker numbered from the bottom', () => {
-    expect(proposePool(FIXTURE)).toEqual({ network: 'k3d-lab', subnet: '192.168.97.0/24', range: '192.168.97.155-192.168.97.254' });
+    expect(proposePool(FIXTURE)).toEqual({ network: 'k3d-lab', subnet: '192.168.97.0/24', gateway: '192.168.97.1', range: '192.168.97.155-192.168.97.254' });
   });
 
   test('the tutorial\'s /16 gives the tutorial\'s pool, 172.25.1.1-172.25.1.100', () => {
@@ -29,12 +29,29 @@ describe('proposePool', () => {
       { Name: 'bridge', IPAM: { Config: [{ Subnet: '172.17.0.0/16' }] } },
       { Name: 'k3d-dual', IPAM: { Config: [{ Subnet: 'fd00:1::/64' }, { Subnet: '172.30.0.0/24', Gateway: '172.30.0.1' }] } },
     ];
-    expect(proposePool(nets, { network: 'k3d-dual', count: 10 })).toEqual({ network: 'k3d-dual', subnet: '172.30.0.0/24', range: '172.30.0.245-172.30.0.254' });
+    expect(proposePool(nets, { network: 'k3d-dual', count: 10 })).toEqual({ network: 'k3d-dual', subnet: '172.30.0.0/24', gateway: '172.30.0.1', range: '172.30.0.245-172.30.0.254' });
   });
 
   test('fails when the subnet has no room, naming what is in the way and the fix', () => {
     expect(() => proposePool(network({ Subnet: '10.0.0.0/26', Gateway: '10.0.0.1' }))).toThrow(
       'network "k3d-test" (10.0.0.0/26) has no 100 free consecutive addresses clear of the network address, the broadcast address, the gateway: ask for fewer with --count');
+  });
+
+  test('never proposes a special-purpose block inside the subnet', () => {
+    // 192.0.0.0/16 holds 192.0.0.0/24 (IETF) and 192.0.2.0/24 (TEST-NET-1): 300 addresses from 192.0.1.1 would reach into the latter.
+    expect(proposePool(network({ Subnet: '192.0.0.0/16', Gateway: '192.0.0.1' }), { count: 300 }).range).toBe('192.0.254.211-192.0.255.254');
+    expect(proposePool(network({ Subnet: '192.0.0.0/16', Gateway: '192.0.0.1' }), { count: 100 }).range).toBe('192.0.1.1-192.0.1.100');
+  });
+
+  test('keeps clear of the first host address when the input names no gateway: Docker gives it to the gateway', () => {
+    expect(proposePool(network({ Subnet: '10.0.0.0/26' }), { count: 61 })).toEqual({ network: 'k3d-test', subnet: '10.0.0.0/26', range: '10.0.0.2-10.0.0.62' });
+    expect(() => proposePool(network({ Subnet: '10.0.0.0/26' }), { count: 62 })).toThrow(
+      'network "k3d-test" (10.0.0.0/26) has no 62 free consecutive addresses clear of the network address, the broadcast address, the gateway Docker gives the first host address: ask for fewer with --count');
+  });
+
+  test('fails on an IPAM.Config that is not a list, naming it', () => {
+    expect(() => proposePool([{ Name: 'k3d-x', IPAM: { Config: { Subnet: '10.0.0.0/24' } } }])).toThrow(
+      'network "k3d-x": IPAM.Config is {"Subnet":"10.0.0.0/24"}, not a list of subnets: pass the output of docker network inspect as it is');
   });
 
   test('fails on input that is not docker network inspect output, or lacks the network or an IPv4 subnet', () => {

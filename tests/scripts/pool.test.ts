@@ -24,7 +24,7 @@ describe('npm run pool', () => {
     expect([res.status, res.stderr]).toEqual([0, expect.stringContaining('network k3d-lab: subnet 192.168.97.0/24; proposed pool 192.168.97.155-192.168.97.254')]);
     const text = fs.readFileSync(configFile, 'utf8');
     expect(text).toContain('# The platform\'s configuration: everything a user may change.');
-    expect(yaml.load(text)).toEqual({ profile: 'lab', metallb: { addresses: ['192.168.97.155-192.168.97.254'] }, k3d: { dockerSubnet: '192.168.97.0/24' } });
+    expect(yaml.load(text)).toEqual({ profile: 'lab', metallb: { addresses: ['192.168.97.155-192.168.97.254'] }, k3d: { dockerSubnet: '192.168.97.0/24', dockerGateway: '192.168.97.1' } });
 
     const { lock, store } = standInCharts();
     const outdir = path.join(dir, 'dist');
