@@ -9,14 +9,31 @@ import { App } from 'cdk8s';
 import { ADMIN_PASSWORD_OVERRIDE, hostsLines, Platform } from './charts';
 import { engineSettings, helmFromEnv, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, pathsFrom, renderTargetFor } from './config';
 import {
-  ARGO_CD_SYNC_WAVE, checkSynthesis, HelmRenderer, loadInstallationKey, PHASE_FILES, runEntryPoint, synthesize, toYaml,
+  ARGO_CD_SYNC_WAVE, checkSynthesis, CommandSpec, helpText, HelmRenderer, loadInstallationKey, parseCommandLine, PHASE_FILES, runCommand, synthesize, toYaml,
 } from './lib';
+
+export const SYNTH_COMMAND = {
+  name: 'npm run synth',
+  summary: 'Renders the platform from platform.yaml and the chart store into dist/ (Secrets with values into dist-secrets/), offline.',
+  options: {
+    check: { type: 'boolean', description: 'synthesize twice and write nothing; fail if the two differ, or differ from dist/' },
+  },
+  environment: [
+    ['PLATFORM_CONFIG', 'the configuration file (default platform.yaml)'],
+    ['CHART_STORE', 'the folder of chart archives (default .chart-store/)'],
+    ['CHART_LOCK', 'a chart lock that wins over the configuration\'s charts.lock'],
+    ['HELM', 'the helm binary (default: helm on PATH, else the bundled one)'],
+    ['CDK8S_OUTDIR', 'the output folder (default dist/; Secrets go to <it>-secrets/)'],
+    ['PLATFORM_KEY', 'the installation key, 64 hex digits (default: .platform-key, created on first synth)'],
+    ['JUPYTERHUB_ADMIN_PASSWORD', 'the hub admin\'s password, at least 32 characters (default: derived from the key)'],
+  ],
+} as const satisfies CommandSpec<any>;
 
 /** One synth (or check): everything `npm run synth` does, with its inputs passed in. */
 export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root: string, out: { log(line: string): void; print(line: string): void }): Promise<void> {
-  const unknown = args.filter((a) => a !== '--check');
-  if (unknown.length) throw new Error(`unknown argument "${unknown[0]}": the only option is --check`);
-  const check = args.includes('--check');
+  const { help, options: flags } = parseCommandLine(SYNTH_COMMAND, args);
+  if (help) return out.print(helpText(SYNTH_COMMAND));
+  const check = flags.check ?? false;
   const paths = pathsFrom(env, root);
   const { config, lockFile, valuesDir } = loadConfig(paths.configFile);
   const missing = (setting: string, value: string, resolved: string, fix: string) =>
@@ -56,6 +73,6 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   for (const line of hostsLines(first.platform)) out.print(line);
 }
 
-runEntryPoint(module, () => run(process.argv.slice(2), process.env, __dirname, {
+runCommand(module, SYNTH_COMMAND, () => run(process.argv.slice(2), process.env, __dirname, {
   log: (l) => process.stderr.write(`${l}\n`), print: (l) => process.stdout.write(`${l}\n`),
 }));

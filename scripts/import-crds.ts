@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CRD_IMPORTS } from '../charts/crd-imports';
-import { runEntryPoint } from '../lib';
+import { runCommand } from '../lib';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -32,7 +32,12 @@ export function cdk8sYamlImports(sources: ReadonlyMap<string, { url: string }>):
   });
 }
 
-runEntryPoint(module, () => {
+runCommand(module, {
+  name: 'npm run import',
+  summary: 'Regenerates imports/ (the typed constructs of the CRDs in charts/crd-imports.ts) offline, and cdk8s.yaml\'s imports.',
+  options: {},
+  environment: [['CRD_DIR', 'the folder of CRD files and their SOURCES.md (default ../shared/crds)']],
+}, () => {
   const crdDir = path.resolve(ROOT, process.env.CRD_DIR ?? '../shared/crds');
   const sources = readSources(crdDir);
   const out = path.join(ROOT, 'imports');

@@ -6,15 +6,27 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { loadConfig, pathsFrom, proposePool } from '../config';
-import { readStdin, readTextFile, runEntryPoint, writeFileAtomically } from '../lib';
-import { parseOptions, positiveInteger } from './args';
+import { CommandSpec, parseCommandLine, ParsedOptions, positiveInteger, readStdin, readTextFile, runCommand, writeFileAtomically } from '../lib';
 
-const USAGE = 'usage: npm run pool [-- --file FILE|-] [--network NAME] [--count N] [--dry-run]';
+export const POOL_COMMAND = {
+  name: 'npm run pool',
+  summary: 'Proposes MetalLB\'s addresses from the k3d cluster\'s Docker network and writes them, with the subnet and its gateway, into platform.yaml.',
+  options: {
+    file: { type: 'string', value: 'FILE|-', description: 'read docker network inspect output from FILE (- for stdin) instead of running docker' },
+    network: { type: 'string', value: 'NAME', description: 'the Docker network (default k3d-<k3d.name>)' },
+    count: { type: 'string', value: 'N', description: 'how many addresses to propose (default 100)' },
+    'dry-run': { type: 'boolean', description: 'print the proposal, write nothing' },
+  },
+  environment: [['PLATFORM_CONFIG', 'the configuration file to read and write (default platform.yaml)']],
+} as const satisfies CommandSpec<any>;
 
 export interface PoolArgs { file?: string; network?: string; count: number; dryRun: boolean }
 
 export function parsePoolArgs(argv: readonly string[]): PoolArgs {
-  const v = parseOptions(argv, { file: { type: 'string' }, network: { type: 'string' }, count: { type: 'string' }, 'dry-run': { type: 'boolean' } }, USAGE);
+  return poolArgs(parseCommandLine(POOL_COMMAND, argv).options);
+}
+
+function poolArgs(v: ParsedOptions<typeof POOL_COMMAND.options>): PoolArgs {
   return {
     ...(v.file !== undefined ? { file: v.file } : {}),
     ...(v.network !== undefined ? { network: v.network } : {}),
@@ -59,8 +71,7 @@ function readInspect(args: PoolArgs, network: string): { json: string; source: s
   return { json: res.stdout, source: `docker network inspect ${network}` };
 }
 
-function main(argv: string[]): void {
-  const args = parsePoolArgs(argv);
+function main(args: PoolArgs): void {
   const configFile = pathsFrom(process.env).configFile;
   const { config } = loadConfig(configFile);
   const network = args.network ?? `k3d-${config.k3d.name}`;
@@ -78,4 +89,4 @@ function main(argv: string[]): void {
   process.stderr.write(`wrote metallb.addresses [${proposal.range}], k3d.dockerSubnet ${proposal.subnet}${proposal.gateway ? ` and k3d.dockerGateway ${proposal.gateway}` : ''} into ${path.relative(process.cwd(), configFile) || configFile}; run npm run synth\n`);
 }
 
-runEntryPoint(module, () => main(process.argv.slice(2)));
+runCommand(module, POOL_COMMAND, (options) => main(poolArgs(options)));
