@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ChartLock, ChartStore, findHelm, HelmBinary, HelmRenderer, LockedChart } from '../lib';
+import { sha256File } from '../lib/helm/store';
 import { isolatedHelmEnv } from '../lib/helm/binary';
 import { K3S_TARGET } from '../config';
 
@@ -12,6 +13,17 @@ export const ROOT = path.resolve(__dirname, '..');
 export const TEST_KEY = '5e'.repeat(32);
 
 export const FIXTURES = path.join(__dirname, 'fixtures', 'charts');
+
+/** The tests' configuration file: the lab profile with the repository's lock and values, never the user's platform.yaml. */
+export const LAB_CONFIG = path.join(__dirname, 'fixtures', 'platform', 'lab.yaml');
+
+/**
+ * The environment for a command a test runs: PATH, the tests' configuration and key, and `extra`; nothing
+ * else of the user's environment (their CHART_STORE, CHART_LOCK, PLATFORM_CONFIG, PLATFORM_KEY or HELM).
+ */
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, PLATFORM_CONFIG: LAB_CONFIG, PLATFORM_KEY: TEST_KEY, CDK8S_CHECK_UPGRADE: 'false', ...extra };
+}
 
 let helm: HelmBinary | undefined;
 /** The helm the app would use here (PATH, else the bundled one). */
@@ -66,16 +78,15 @@ export function writeLock(dir: string, charts: Array<Omit<LockedChart, 'repo'> &
 }
 
 /**
- * The repository's lock with the digests dropped, and a store where the stand-in fixture chart is
- * packaged under every upstream chart's name and version: the whole platform, offline.
+ * The repository's lock with the digests of stand-in archives, and a store where the stand-in fixture chart
+ * is packaged under every upstream chart's name and version: the whole platform, offline, verified.
  */
 export function standInCharts(): { lock: ChartLock; store: ChartStore; dir: string } {
   const dir = tmpDir('stand-ins-');
   const real = ChartLock.load(path.join(ROOT, 'helm-lock.yaml'));
-  const lock = writeLock(dir, real.charts.map(({ sha256: _, ...c }) => c));
   const store = new ChartStore(path.join(dir, 'store'));
-  for (const c of lock.charts) packageChart('stand-in', store.dir, { name: c.chart, version: c.version });
-  return { lock, store, dir };
+  const charts = real.charts.map(({ sha256: _, ...c }) => ({ ...c, sha256: sha256File(packageChart('stand-in', store.dir, { name: c.chart, version: c.version })) }));
+  return { lock: writeLock(dir, charts), store, dir };
 }
 
 /** A renderer over `store` that keeps warnings in `warnings`. */

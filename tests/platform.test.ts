@@ -6,7 +6,7 @@ import { K3D_CONFIG_FILE, k3dClusterConfig, PROFILES } from '../config';
 import { nginx, Platform } from '../charts';
 import { ARGO_CD_SYNC_WAVE, ChartLock, ChartStore, Manifest, Phase, PHASE_FILES, synthesize } from '../lib';
 import { checkInvariants } from '../lib/manifests';
-import { loadAll, readTree, ROOT, standInCharts, TEST_KEY, testRenderer, tmpDir, writeLock } from './helpers';
+import { childEnv, loadAll, readTree, ROOT, standInCharts, TEST_KEY, testRenderer, tmpDir, writeLock } from './helpers';
 
 /** The whole platform, rendered from stand-in charts (tests/fixtures/charts/stand-in) under the upstream names. */
 describe('the platform, offline', () => {
@@ -164,7 +164,7 @@ describe('npm run synth', () => {
     fs.writeFileSync(path.join(outdir, '01-crds-namespaces.yaml'), 'previous\n');
     const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts'], {
       cwd: ROOT, encoding: 'utf8',
-      env: { ...process.env, CHART_STORE: store.dir, CDK8S_OUTDIR: outdir, PLATFORM_KEY: TEST_KEY },
+      env: childEnv({ CHART_STORE: store.dir, CDK8S_OUTDIR: outdir }),
     });
     expect(res.status).toBe(1);
     expect(res.stderr).toContain(`error: chart "metallb" (metallb 0.16.1): archive ${path.join(store.dir, 'metallb-0.16.1.tgz')} is not in the chart store`);
@@ -176,7 +176,7 @@ describe('npm run synth', () => {
     const outdir = path.join(tmpDir(), 'dist');
     const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts'], {
       cwd: ROOT, encoding: 'utf8',
-      env: { ...process.env, CHART_STORE: store.dir, CHART_LOCK: lock.file, CDK8S_OUTDIR: outdir, PLATFORM_KEY: TEST_KEY },
+      env: childEnv({ CHART_STORE: store.dir, CHART_LOCK: lock.file, CDK8S_OUTDIR: outdir }),
     });
     expect(res.status).toBe(0);
     expect(res.stderr).toMatch(/^helm v\d+\.\d+\.\d+/);
@@ -192,7 +192,7 @@ describe('npm run synth', () => {
     const outdir = path.join(tmpDir(), 'dist');
     const run = (...args: string[]) => spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts', ...args], {
       cwd: ROOT, encoding: 'utf8',
-      env: { ...process.env, CHART_STORE: store.dir, CHART_LOCK: lock.file, CDK8S_OUTDIR: outdir, PLATFORM_KEY: TEST_KEY },
+      env: childEnv({ CHART_STORE: store.dir, CHART_LOCK: lock.file, CDK8S_OUTDIR: outdir }),
     });
     expect(run().status).toBe(0);
     const pass = run('--check');
@@ -207,12 +207,12 @@ describe('npm run synth', () => {
   });
 
   test('fails on an unknown argument with the usage and exit code 2', () => {
-    const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts', '--chek'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PLATFORM_KEY: TEST_KEY } });
+    const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts', '--chek'], { cwd: ROOT, encoding: 'utf8', env: childEnv() });
     expect([res.status, res.stderr]).toEqual([2, 'error: Unknown option \'--chek\'\nusage: npm run synth -- [--check]\n(npm run synth -- --help for more)\n']);
   });
 
   test('--help prints the usage, the options, the environment and the exit codes, and does nothing else', () => {
-    const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts', '--help'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PLATFORM_CONFIG: '/nonexistent' } });
+    const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts', '--help'], { cwd: ROOT, encoding: 'utf8', env: childEnv({ PLATFORM_CONFIG: '/nonexistent' }) });
     expect(res.status).toBe(0);
     expect(res.stdout).toMatch(/^Renders the platform .*\n\nusage: npm run synth -- \[--check\]\n\noptions:\n  --check .*\n  --help .*\n\nenvironment:\n  PLATFORM_CONFIG .*\n[^]*\nexit codes:\n  0  success\n  1  an error, said on stderr\n  2  a bad argument\n$/);
     expect(res.stderr).toBe('');

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { configSchema, loadConfig, PROFILES } from '../../config';
 import { schemaText, SCHEMA_FILE } from '../../scripts/config-schema';
-import { ROOT, tmpDir } from '../helpers';
+import { tmpDir } from '../helpers';
 
 const load = (text: string) => {
   const file = path.join(tmpDir(), 'platform.yaml');
@@ -11,10 +11,10 @@ const load = (text: string) => {
 };
 
 describe('loadConfig', () => {
-  test('the repository\'s platform.yaml is the lab profile: the tutorial', () => {
-    const { config, lockFile, valuesDir } = loadConfig(path.join(ROOT, 'platform.yaml'));
+  test('the lab profile is the tutorial, and the lock and values folder are read from the file\'s folder', () => {
+    const { config, file, lockFile, valuesDir } = load('profile: lab\n');
     expect(config).toEqual(PROFILES.lab);
-    expect([lockFile, valuesDir]).toEqual([path.join(ROOT, 'helm-lock.yaml'), path.join(ROOT, 'helm-values')]);
+    expect([lockFile, valuesDir]).toEqual([path.join(path.dirname(file), 'helm-lock.yaml'), path.join(path.dirname(file), 'helm-values')]);
     expect(config.metallb.addresses).toEqual(['172.25.1.1-172.25.1.100']);
     expect([config.jupyterhub.hostname, config.examples.nginx.hostname]).toEqual(['jupyterhub.example.it', 'nginx.example.it']);
   });

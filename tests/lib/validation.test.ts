@@ -165,16 +165,21 @@ describe('validateManifests', () => {
   });
 });
 
-/** The upstream CRDs in ../shared/crds (the files `npm run import` reads). */
+/** The upstream CRDs in ../shared/crds (the files `npm run import` reads): the one test data the suite takes from ../shared. */
+const SHARED_CRDS = path.resolve(ROOT, '..', 'shared', 'crds');
 function upstreamCrds(): any[] {
-  const dir = path.resolve(ROOT, '..', 'shared', 'crds');
+  const dir = SHARED_CRDS;
   return fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.yaml'))
     .flatMap((f) => yaml.loadAll(fs.readFileSync(path.join(dir, f), 'utf8')))
     .filter((d: any) => d?.kind === 'CustomResourceDefinition');
 }
 
-describe('the components\' objects against the upstream schemas', () => {
-  const validator = new SchemaValidator(upstreamCrds());
+if (!fs.existsSync(SHARED_CRDS)) {
+  process.stderr.write(`SKIPPED the components' objects against the upstream CRDs: ${SHARED_CRDS} is not there (clone the repository with ../shared beside it)\n`);
+}
+(fs.existsSync(SHARED_CRDS) ? describe : describe.skip)('the components\' objects against the upstream schemas', () => {
+  let validator: SchemaValidator;
+  beforeAll(() => { validator = new SchemaValidator(upstreamCrds()); });
   const a = app();
   const istio = new Istio(a, 'istio', { lock: lock() });
   const seldon = new SeldonCore(a, 'seldon', { lock: lock(), istio });

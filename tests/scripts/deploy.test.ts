@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from '../../scripts/deploy';
-import { ROOT, standInCharts, TEST_KEY, tmpDir } from '../helpers';
+import { childEnv, ROOT, standInCharts, tmpDir } from '../helpers';
 
 const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
 
@@ -24,12 +24,12 @@ describe('npm run deploy', () => {
   beforeAll(() => {
     const { lock, store } = standInCharts();
     const res = spawnSync(tsx, ['main.ts'], {
-      cwd: ROOT, encoding: 'utf8', env: { ...process.env, CHART_STORE: store.dir, CHART_LOCK: lock.file, CDK8S_OUTDIR: outdir, PLATFORM_KEY: TEST_KEY },
+      cwd: ROOT, encoding: 'utf8', env: childEnv({ CHART_STORE: store.dir, CHART_LOCK: lock.file, CDK8S_OUTDIR: outdir }),
     });
     expect(res.stderr).toContain('wrote');
   });
   const deploy = (args: string[], kubectl: string, cwd = ROOT) => spawnSync(tsx, [path.join(ROOT, 'scripts/deploy.ts'), ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: outdir, KUBECTL: kubectl },
+    cwd, encoding: 'utf8', env: childEnv({ CDK8S_OUTDIR: outdir, KUBECTL: kubectl }),
   });
 
   test('--dry-run prints the phases with their waits and touches no cluster', () => {
@@ -74,7 +74,7 @@ describe('npm run deploy', () => {
   test('fails without a synthesized dist/, saying to synth first', () => {
     const { bin } = fakeKubectl(tmpDir());
     const empty = path.join(tmpDir(), 'dist');
-    const res = spawnSync(tsx, [path.join(ROOT, 'scripts/deploy.ts'), '--dry-run'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: empty, KUBECTL: bin } });
+    const res = spawnSync(tsx, [path.join(ROOT, 'scripts/deploy.ts'), '--dry-run'], { cwd: ROOT, encoding: 'utf8', env: childEnv({ CDK8S_OUTDIR: empty, KUBECTL: bin }) });
     expect([res.status, res.stderr]).toEqual([1, expect.stringContaining(`in ${empty}: run npm run synth first`)]);
   });
 });

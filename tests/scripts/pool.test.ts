@@ -5,26 +5,27 @@ import * as yaml from 'js-yaml';
 import { run } from '../../main';
 import { UsageError } from '../../lib';
 import { parsePoolArgs } from '../../scripts/pool';
-import { loadAll, readTree, ROOT, standInCharts, TEST_KEY, tmpDir } from '../helpers';
+import { childEnv, loadAll, readTree, ROOT, standInCharts, TEST_KEY, tmpDir } from '../helpers';
 
 const FIXTURE = path.join(ROOT, 'tests', 'fixtures', 'docker', 'k3d-lab.json');
 const pool = (args: string[], env: NodeJS.ProcessEnv, input?: string) => spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/pool.ts'), ...args], {
-  cwd: ROOT, encoding: 'utf8', input, env: { ...process.env, ...env },
+  cwd: ROOT, encoding: 'utf8', input, env: childEnv(env),
 });
 
 describe('npm run pool', () => {
   test('a Docker network with subnet 192.168.97.0/24 gives a pool inside it, written into the configuration, and synth uses it', async () => {
-    // GIVEN the repository's platform.yaml, comments and all
+    // GIVEN a platform.yaml with comments
     const dir = tmpDir();
     const configFile = path.join(dir, 'platform.yaml');
-    fs.copyFileSync(path.join(ROOT, 'platform.yaml'), configFile);
+    fs.copyFileSync(path.join(ROOT, 'tests', 'fixtures', 'platform', 'commented.yaml'), configFile);
     fs.cpSync(path.join(ROOT, 'helm-values'), path.join(dir, 'helm-values'), { recursive: true });
     // WHEN
     const res = pool(['--file', FIXTURE], { PLATFORM_CONFIG: configFile });
     // THEN
     expect([res.status, res.stderr]).toEqual([0, expect.stringContaining('network k3d-lab: subnet 192.168.97.0/24; proposed pool 192.168.97.155-192.168.97.254')]);
     const text = fs.readFileSync(configFile, 'utf8');
-    expect(text).toContain('# The platform\'s configuration: everything a user may change.');
+    expect(text).toContain('# A configuration with comments, as users keep theirs: npm run pool must keep them.');
+    expect(text).toContain('# metallb: { addresses: [172.25.1.1-172.25.1.100] }');
     expect(yaml.load(text)).toEqual({ profile: 'lab', metallb: { addresses: ['192.168.97.155-192.168.97.254'] }, k3d: { dockerSubnet: '192.168.97.0/24', dockerGateway: '192.168.97.1' } });
 
     const { lock, store } = standInCharts();
