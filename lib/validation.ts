@@ -3,7 +3,11 @@
 // - built-in kinds against the Kubernetes OpenAPI schema, as compiled by kubernetes-models;
 // - custom resources against the openAPIV3Schema of their CRD in the same output, compiled with ajv.
 import { ObjectMeta } from '@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
 import { describeObject, isCrd, Manifest } from './manifests';
 import { groupOf } from './resource-scope';
 
@@ -87,13 +91,13 @@ function runTracked(validate: (data: unknown) => void, object: Json, ignoreUnkno
 
 interface ModelClass { (...args: unknown[]): unknown; apiVersion: string; kind: string; prototype: { validate(): void } }
 
-/** The kubernetes-models class for a built-in kind, if it has one. */
+/** The kubernetes-models class for a built-in kind, if it has one: its own module, not the API group's index. */
 function builtInModel(apiVersion: string, kind: string): ModelClass | undefined {
-  if (!/^([a-z0-9.-]+\/)?v[0-9]+((alpha|beta)[0-9]+)?$/.test(apiVersion)) return undefined;
+  if (!/^([a-z0-9.-]+\/)?v[0-9]+((alpha|beta)[0-9]+)?$/.test(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) return undefined;
   let mod: Record<string, unknown>;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(`kubernetes-models/${apiVersion}`);
+    mod = require(`kubernetes-models/${apiVersion}/${kind}`);
   } catch {
     return undefined;
   }
@@ -139,16 +143,42 @@ function strictSchema(schema: Json): Json {
   return out;
 }
 
+export interface SchemaValidatorOptions {
+  /**
+   * A folder for what the next run can reuse: the validators compiled from CRD schemas (ajv's standalone
+   * code, named by the digest of the schema they check) and the digests of the objects that passed, each
+   * with the digest of its schema and of this validator. A file that does not load is a miss.
+   * @default - none: every run compiles and checks everything
+   */
+  readonly cacheDir?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const AJV_VERSION: string = require('ajv/package.json').version;
+/** What a passing result depends on besides the object and its schema: this validator's code and the libraries it runs. */
+const VALIDATOR_DIGEST = createHash('sha256')
+  .update(fs.readFileSync(__filename))
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  .update(`ajv ${AJV_VERSION} kubernetes-models ${require('kubernetes-models/package.json').version}`)
+  .digest('hex');
+const digest = (text: string) => createHash('sha256').update(text).digest('hex');
+const RESULTS_FILE = 'passed.json';
+
 /** Validates objects against the Kubernetes schemas and the CRDs it was given. */
 export class SchemaValidator {
   // Each CRD schema is compiled once to check a handful of objects: ajv's code optimizer costs more than it
   // saves (Seldon's 1 MB schema compiles in 0.2 s instead of 0.55 s without it).
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false, code: { optimize: false } });
+  private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false, code: { optimize: false, source: true } });
   private readonly crdSchemas = new Map<string, Json | undefined>();
   private readonly compiled = new Map<string, CompiledCheck | undefined>();
+  private readonly schemaDigests = new Map<string, string>();
+  /** Digests of (validator, schema, object) that passed in an earlier run, and those that pass in this one. */
+  private readonly passedBefore: ReadonlySet<string>;
+  private readonly passedNow = new Set<string>();
 
   /** @param crds the CustomResourceDefinitions whose kinds the objects may use */
-  public constructor(crds: readonly Json[]) {
+  public constructor(crds: readonly Json[], private readonly options: SchemaValidatorOptions = {}) {
+    this.passedBefore = options.cacheDir ? readPassed(path.join(options.cacheDir, RESULTS_FILE)) : new Set();
     for (const crd of crds) {
       for (const version of crd?.spec?.versions ?? []) {
         const key = `${crd.spec.group}/${version.name}/${crd.spec.names?.kind}`;
@@ -159,6 +189,34 @@ export class SchemaValidator {
 
   /** The violations of one object; throws for a kind that no schema knows. */
   public validate(object: Json): SchemaViolation[] {
+    // A Secret's digest could confirm a guess at a weak password: Secrets are checked every time, never remembered.
+    const result = this.options.cacheDir && !(object.apiVersion === 'v1' && object.kind === 'Secret') ? digest(`${VALIDATOR_DIGEST}\n${this.schemaDigest(object)}\n${JSON.stringify(object)}`) : undefined;
+    if (result && this.passedBefore.has(result)) {
+      this.passedNow.add(result);
+      return [];
+    }
+    const violations = this.check(object);
+    if (result && violations.length === 0) this.passedNow.add(result);
+    return violations;
+  }
+
+  /** Keeps the digests of the objects that passed in this run (and only those) for the next run. */
+  public saveResults(): void {
+    if (this.options.cacheDir) writeCacheFile(path.join(this.options.cacheDir, RESULTS_FILE), JSON.stringify([...this.passedNow].sort()));
+  }
+
+  /** The digest of the schema an object is checked against: its CRD's, or the built-in kind's name (the library's version is in VALIDATOR_DIGEST). */
+  private schemaDigest(object: Json): string {
+    const crdKey = `${groupOf(String(object.apiVersion))}/${String(object.apiVersion).split('/').pop()}/${object.kind}`;
+    let d = this.schemaDigests.get(crdKey);
+    if (d === undefined) {
+      d = this.crdSchemas.has(crdKey) ? digest(`crd\n${JSON.stringify(this.crdSchemas.get(crdKey) ?? null)}`) : `built-in ${object.apiVersion} ${object.kind}`;
+      this.schemaDigests.set(crdKey, d);
+    }
+    return d;
+  }
+
+  private check(object: Json): SchemaViolation[] {
     const key = `${object.apiVersion}/${object.kind}`;
     if (!this.compiled.has(key)) this.compiled.set(key, this.compile(String(object.apiVersion), String(object.kind)));
     const check = this.compiled.get(key);
@@ -176,16 +234,28 @@ export class SchemaValidator {
     return cls ? builtInCheck(cls) : undefined;
   }
 
+  /** Compiles a schema, or loads the code an earlier run compiled from the same schema. */
+  private compileCached(schema: Json, what: string): ValidateFunction {
+    const file = this.options.cacheDir
+      ? path.join(this.options.cacheDir, `${createHash('sha256').update(`ajv ${AJV_VERSION}\n${JSON.stringify(schema)}`).digest('hex')}.js`)
+      : undefined;
+    const cached = file ? loadStandalone(file) : undefined;
+    if (cached) return cached;
+    let validate: ValidateFunction;
+    try {
+      validate = this.ajv.compile(schema);
+    } catch (e) {
+      throw new Error(`the openAPIV3Schema of ${what} in its CRD cannot be compiled (${(e as Error).message}): fix the CRD, or report it if the CRD is upstream's`);
+    }
+    if (file) writeCacheFile(file, standaloneCode(this.ajv, validate));
+    return validate;
+  }
+
   private customCheck(schema: Json | undefined, what: string): CompiledCheck {
     const root = strictSchema(schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true });
     // apiVersion, kind and metadata are the API server's, whatever the CRD says of them; metadata is checked below.
     root.properties = { ...root.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
-    let validate: ValidateFunction;
-    try {
-      validate = this.ajv.compile(root);
-    } catch (e) {
-      throw new Error(`the openAPIV3Schema of ${what} in its CRD cannot be compiled (${(e as Error).message}): fix the CRD, or report it if the CRD is upstream's`);
-    }
+    const validate = this.compileCached(root, what);
     return (object) => {
       const violations = validate(object) ? [] : (validate.errors ?? []).map(describeError);
       const meta = runTracked((data) => ObjectMeta.prototype.validate.call(data), object.metadata ?? {}, () => false, '/metadata');
@@ -194,13 +264,48 @@ export class SchemaValidator {
   }
 }
 
+/** A validator compiled by an earlier run, or undefined when the file is missing or does not load (then it is compiled anew). */
+function loadStandalone(file: string): ValidateFunction | undefined {
+  try {
+    const module = { exports: {} as unknown };
+    // The code is ajv's own output for a schema, written by this class into the tool's cache folder.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    new Function('require', 'module', 'exports', fs.readFileSync(file, 'utf8'))(require, module, module.exports);
+    return typeof module.exports === 'function' ? module.exports as ValidateFunction : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The digests of objects that passed before; an unreadable or malformed file is an empty set. */
+function readPassed(file: string): ReadonlySet<string> {
+  try {
+    const list = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return new Set(Array.isArray(list) ? list.filter((d): d is string => typeof d === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
+
+/** Keeps a file for the next run; a cache that cannot be written only costs the next run the work. */
+function writeCacheFile(file: string, content: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, content);
+    fs.renameSync(tmp, file);
+  } catch {
+    // not cached
+  }
+}
+
 /**
  * Validates every manifest, CRs against the CRDs among them, and throws one error that lists every
  * violation by file, object and JSON path. `fileOf` names the file each manifest is written to.
  */
-export function validateManifests(manifests: readonly Manifest[], fileOf: (m: Manifest) => string): void {
+export function validateManifests(manifests: readonly Manifest[], fileOf: (m: Manifest) => string, options: SchemaValidatorOptions = {}): void {
   const crds = manifests.map((m) => m.object).filter(isCrd);
-  const validator = new SchemaValidator(crds);
+  const validator = new SchemaValidator(crds, options);
   const problems: string[] = [];
   for (const m of manifests) {
     const where = `${fileOf(m)}: ${describeObject(m.object)}`;
@@ -213,4 +318,5 @@ export function validateManifests(manifests: readonly Manifest[], fileOf: (m: Ma
   if (problems.length) {
     throw new Error(`${problems.length} object field(s) fail schema validation (nothing was written):\n${problems.join('\n')}`);
   }
+  validator.saveResults();
 }

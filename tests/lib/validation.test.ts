@@ -6,7 +6,7 @@ import { IrisExample, Istio, MetalLb, NginxExample, SeldonCore } from '../../cha
 import { Manifest, Phase } from '../../lib';
 import { SchemaValidator, validateManifests } from '../../lib/validation';
 import { app, lock } from '../charts/helpers';
-import { ROOT } from '../helpers';
+import { ROOT, tmpDir } from '../helpers';
 
 const crd = (schema: object, kind = 'Widget') => ({
   apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
@@ -162,6 +162,45 @@ describe('validateManifests', () => {
 
   test('passes when every object is valid', () => {
     expect(() => validateManifests([manifest(WIDGET, Phase.FOUNDATIONS), manifest(widget({ size: 1 }))], () => 'f.yaml')).not.toThrow();
+  });
+});
+
+describe('SchemaValidator with a cache folder', () => {
+  const invalid = widget({ size: 'big' });
+  const valid = widget({ size: 1 });
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns' }, data: { password: 'c2VjcmV0' } };
+  const run = (cacheDir: string, schema = WIDGET, objects: object[] = [valid, invalid, secret]) => {
+    const v = new SchemaValidator([schema], { cacheDir });
+    const results = objects.map((o) => v.validate(o));
+    v.saveResults();
+    return results;
+  };
+
+  test('gives the same answers from the cache as without it, and remembers only passing objects that are not Secrets', () => {
+    const cacheDir = tmpDir();
+    const uncached = [valid, invalid, secret].map((o) => new SchemaValidator([WIDGET]).validate(o));
+    expect(run(cacheDir)).toEqual(uncached);
+    expect(run(cacheDir)).toEqual(uncached);
+    expect(uncached[1]).toEqual([{ path: '.spec.size', message: 'must be of type integer' }]);
+    const passed = JSON.parse(fs.readFileSync(path.join(cacheDir, 'passed.json'), 'utf8'));
+    expect(passed).toHaveLength(1);
+    expect(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.js'))).toHaveLength(1);
+  });
+
+  test('checks again when the schema changes: an object that passed fails against a stricter CRD', () => {
+    const cacheDir = tmpDir();
+    expect(run(cacheDir, WIDGET, [valid])).toEqual([[]]);
+    const stricter = crd({ type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', minimum: 2 } } } } });
+    expect(run(cacheDir, stricter, [valid])).toEqual([[{ path: '.spec.size', message: 'must be >= 2' }]]);
+  });
+
+  test('a corrupt cache is a miss, never an error', () => {
+    const cacheDir = tmpDir();
+    run(cacheDir);
+    for (const f of fs.readdirSync(cacheDir)) fs.writeFileSync(path.join(cacheDir, f), f.endsWith('.js') ? 'module.exports = (' : '{"not": "a list"');
+    expect(run(cacheDir)).toEqual([[], [{ path: '.spec.size', message: 'must be of type integer' }], []]);
+    fs.writeFileSync(path.join(cacheDir, 'passed.json'), '');
+    expect(run(cacheDir)[1]).toEqual([{ path: '.spec.size', message: 'must be of type integer' }]);
   });
 });
 
