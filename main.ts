@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { ADMIN_PASSWORD_OVERRIDE, hostsLines, Platform } from './charts';
-import { engineSettings, helmFromEnv, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, pathsFrom, renderTargetFor } from './config';
+import { engineSettings, helmFromEnv, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, pathsFrom, renderTargetFor, REPOSITORY_ROOT } from './config';
 import {
   ARGO_CD_SYNC_WAVE, checkSynthesis, CommandSpec, helpText, HelmRenderer, loadInstallationKey, parseCommandLine, PHASE_FILES, runCommand, synthesize, toYaml,
 } from './lib';
@@ -73,6 +73,6 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   for (const line of hostsLines(first.platform)) out.print(line);
 }
 
-runCommand(module, SYNTH_COMMAND, () => run(process.argv.slice(2), process.env, __dirname, {
+runCommand(module, SYNTH_COMMAND, () => run(process.argv.slice(2), process.env, REPOSITORY_ROOT, {
   log: (l) => process.stderr.write(`${l}\n`), print: (l) => process.stdout.write(`${l}\n`),
 }));
