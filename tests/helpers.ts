@@ -95,3 +95,27 @@ export function readTree(dir: string): Record<string, string> {
 export function loadAll(text: string): any[] {
   return yaml.loadAll(text).filter((d) => d !== null);
 }
+
+/** A shell script standing in for helm (a hang, a flood, silence), in a folder of its own. */
+export function fakeHelm(script: string, version = 'v3.99.0'): HelmBinary {
+  const bin = path.join(tmpDir('fake-helm-'), 'helm');
+  fs.writeFileSync(bin, `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+  return { path: bin, version, source: 'HELM' };
+}
+
+/** Whether the process has ended (gone, or a zombie nobody reaped yet). */
+export function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    return / Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\)/, ''));
+  } catch {
+    return true;
+  }
+}
+
+/** Root reads any file, whatever its mode: permission tests inject the error instead. */
+export const RUNNING_AS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
