@@ -2,7 +2,8 @@
 // synthesizes dist/.
 //   npm run synth               writes dist/ (and dist-secrets/ for Secrets that carry values)
 //   npm run synth -- --check    synthesizes twice, writes nothing, and fails if the two differ or differ from dist/
-// PLATFORM_CONFIG names another configuration file; CHART_LOCK, CHART_STORE and HELM override the engine's.
+// PLATFORM_CONFIG names another configuration file; CHART_LOCK, CHART_STORE and HELM override the engine's;
+// HELM_TIMEOUT is how many seconds helm may take for one release.
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
@@ -10,7 +11,7 @@ import { hostsLines, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, Platform, re
 import {
   ARGO_CD_SYNC_WAVE, diffOutputs, HelmRenderer, loadInstallationKey, PHASE_FILES, readOutputDir, renderTree, secretsDirOf, synthesize, toYaml,
 } from './lib';
-import { configFileFrom, engineSettings, helmFromEnv } from './settings';
+import { configFileFrom, engineSettings, helmFromEnv, helmTimeoutFrom } from './settings';
 
 /** One synth (or check): everything `npm run synth` does, with its inputs passed in. */
 export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root: string, out: { log(line: string): void; print(line: string): void }): Promise<void> {
@@ -25,6 +26,7 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   if (!fs.existsSync(valuesDir)) throw missing('charts.values', config.charts.values, valuesDir, 'point it at the folder of <release>.yaml values files, the repository\'s helm-values');
   const settings = engineSettings(env, root, lockFile);
   const { lock, store } = settings;
+  const helmTimeoutSeconds = helmTimeoutFrom(env);
   const outdir = path.resolve(env.CDK8S_OUTDIR ?? path.join(root, 'dist'));
   const key = loadInstallationKey({ explicit: env.PLATFORM_KEY, explicitName: 'PLATFORM_KEY', file: path.join(root, '.platform-key') });
   if (key.created) out.log(`created the installation key ${key.source}: keep it (secrets derive from it) and out of git`);
@@ -37,7 +39,7 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   // Every problem of the configuration and the values folder surfaces here, before helm is looked for.
   const first = build();
   const helm = helmFromEnv(env, settings, out.log);
-  const renderer = new HelmRenderer({ helm, store, target: renderTargetFor(config.kubernetesVersion), homeDir: settings.helmHome });
+  const renderer = new HelmRenderer({ helm, store, target: renderTargetFor(config.kubernetesVersion), homeDir: settings.helmHome, timeoutSeconds: helmTimeoutSeconds });
   const k3d = k3dClusterConfig(config);
   const options = { renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE, files: new Map(k3d ? [[K3D_CONFIG_FILE, toYaml(k3d)]] : []) };
 

