@@ -95,3 +95,16 @@ function isSymlink(file: string): boolean {
     return false;
   }
 }
+
+/**
+ * The key paths under which `values` holds exactly `value`, e.g. `namespaceOverride` or `controller.namespace`:
+ * how a message names the setting that put something where it is.
+ */
+export function keyPathsOf(values: unknown, value: string, at = ''): string[] {
+  if (values === value) return [at];
+  if (Array.isArray(values)) return values.flatMap((v, i) => keyPathsOf(v, value, `${at}[${i}]`));
+  if (values !== null && typeof values === 'object') {
+    return Object.entries(values).flatMap(([k, v]) => keyPathsOf(v, value, at ? `${at}.${k}` : k));
+  }
+  return [];
+}

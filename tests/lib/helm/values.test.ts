@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkValuesDir, readValuesFile, valuesFileProblem } from '../../../lib';
+import { checkValuesDir, keyPathsOf, readValuesFile, valuesFileProblem } from '../../../lib';
 import { tmpDir } from '../../helpers';
 
 function valuesDir(files: Record<string, string>): string {
@@ -72,5 +72,11 @@ describe('readValuesFile', () => {
     const file = path.join(tmpDir(), 'big.yaml');
     fs.writeFileSync(file, `a: ${'x'.repeat(2000)}\n`);
     expect(() => readValuesFile(file, 1024)).toThrow(`values file ${file} is 2004 bytes, more than the limit of 1 KiB: helm values are a few KiB; check that it is the right file`);
+  });
+});
+
+describe('keyPathsOf', () => {
+  test('finds every key path that holds the value, in maps and lists', () => {
+    expect(keyPathsOf({ namespaceOverride: 'kube-system', a: { b: ['x', 'kube-system'], c: 'kube-system-2' }, n: 1 }, 'kube-system')).toEqual(['namespaceOverride', 'a.b[1]']);
   });
 });
