@@ -19,10 +19,17 @@ export interface RunFolder {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     // EPERM: it runs, as another user.
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A killed process whose parent died stays a zombie until init reaps it, which some containers' init
+  // never does: it answers signal 0 but runs no more.
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 1).trim()[0] !== 'Z';
+  } catch {
+    return true;
   }
 }
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createRunFolder, removeStaleRunFolders } from '../../../lib/helm/run-folder';
@@ -42,6 +42,18 @@ describe('removeStaleRunFolders', () => {
     for (const o of others) fs.writeFileSync(path.join(parent, o), '');
     expect(removeStaleRunFolders(parent)).toEqual([dead]);
     expect(fs.readdirSync(parent).sort()).toEqual([...others, path.basename(mine), path.basename(alive)].sort());
+  });
+
+  test('counts a zombie as ended: a killed synth whose parent died stays one where init does not reap', async () => {
+    // GIVEN a zombie: `true` ends, and its parent, now `sleep`, never waits for it
+    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const zombie = Number(await new Promise<string>((r) => parent.stdout.once('data', (b: Buffer) => r(b.toString()))));
+    while (!/\) Z /.test(fs.readFileSync(`/proc/${zombie}/stat`, 'utf8'))) await new Promise((r) => setTimeout(r, 20));
+    const runs = tmpDir();
+    fs.mkdirSync(path.join(runs, `run-${zombie}-Zomb1e`));
+    // WHEN / THEN
+    expect(removeStaleRunFolders(runs)).toEqual([path.join(runs, `run-${zombie}-Zomb1e`)]);
+    parent.kill('SIGKILL');
   });
 
   test('does nothing when the parent does not exist', () => {
