@@ -2,12 +2,13 @@
 // synthesizes dist/.
 //   npm run synth               writes dist/ (and dist-secrets/ for Secrets that carry values)
 //   npm run synth -- --check    synthesizes twice, writes nothing, and fails if the two differ or differ from dist/
-// PLATFORM_CONFIG names another configuration file; CHART_LOCK, CHART_STORE and HELM override the engine's.
+// PLATFORM_CONFIG names another configuration file; CHART_LOCK, CHART_STORE and HELM override the engine's;
+// HELM_TIMEOUT is how many seconds helm may take for one release.
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { ADMIN_PASSWORD_OVERRIDE, hostsLines, Platform } from './charts';
-import { engineSettings, helmFromEnv, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, pathsFrom, renderTargetFor, REPOSITORY_ROOT } from './config';
+import { engineSettings, helmFromEnv, helmTimeoutFrom, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, pathsFrom, renderTargetFor, REPOSITORY_ROOT } from './config';
 import {
   ARGO_CD_SYNC_WAVE, checkSynthesis, CommandSpec, helpText, HelmRenderer, loadInstallationKey, parseCommandLine, PHASE_FILES, runCommand, synthesize, toYaml,
 } from './lib';
@@ -26,6 +27,7 @@ export const SYNTH_COMMAND = {
     ['CDK8S_OUTDIR', 'the output folder (default dist/; Secrets go to <it>-secrets/)'],
     ['PLATFORM_KEY', 'the installation key, 64 hex digits (default: .platform-key, created on first synth)'],
     ['JUPYTERHUB_ADMIN_PASSWORD', 'the hub admin\'s password, at least 32 characters (default: derived from the key)'],
+    ['HELM_TIMEOUT', 'seconds helm may take to render one release (default 120)'],
   ],
 } as const satisfies CommandSpec<any>;
 
@@ -41,6 +43,7 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   if (!paths.lockOverride && !fs.existsSync(lockFile)) throw missing('charts.lock', config.charts.lock, lockFile, 'point it at the chart lock, the repository\'s helm-lock.yaml');
   if (!fs.existsSync(valuesDir)) throw missing('charts.values', config.charts.values, valuesDir, 'point it at the folder of <release>.yaml values files, the repository\'s helm-values');
   const settings = engineSettings(paths, lockFile);
+  const helmTimeoutSeconds = helmTimeoutFrom(env);
   const key = loadInstallationKey({ explicit: env.PLATFORM_KEY, explicitName: 'PLATFORM_KEY', file: paths.keyFile });
   if (key.created) out.log(`created the installation key ${key.source}: keep it (secrets derive from it) and out of git`);
 
@@ -55,7 +58,9 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   // Every problem of the configuration and the values folder surfaces here, before helm is looked for.
   const first = build();
   const helm = helmFromEnv(env, settings.cacheDir, out.log);
-  const renderer = new HelmRenderer({ helm, store: settings.store, target: renderTargetFor(config.kubernetesVersion), homeDir: settings.helmHome });
+  const renderer = new HelmRenderer({
+    helm, store: settings.store, target: renderTargetFor(config.kubernetesVersion), homeDir: settings.helmHome, timeoutSeconds: helmTimeoutSeconds,
+  });
   const k3d = k3dClusterConfig(config);
   const options = { renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE, files: new Map(k3d ? [[K3D_CONFIG_FILE, toYaml(k3d)]] : []) };
   const rel = (d: string) => `${path.relative(process.cwd(), d) || '.'}/`;

@@ -63,6 +63,7 @@ export class ComponentChart extends Chart {
       valuesFiles: [path.join(helm.valuesDir ?? DEFAULT_VALUES_DIR, `${options.releaseName}.yaml`)],
       values: options.values,
       phase: options.phase,
+      extraNamespaces: options.extraNamespaces,
     });
     if (options.readyBeforeNextPhase) release.readyBeforeNextPhase();
     return release;

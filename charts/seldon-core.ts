@@ -41,6 +41,8 @@ export class SeldonCore extends ComponentChart {
       releaseName: 'seldon-core-operator',
       // The operator creates its webhook at run time and reconciles the SeldonDeployments of the next phase.
       readyBeforeNextPhase: true,
+      // The usage-metrics reporter (spartakus) runs in kube-system, where the chart puts it.
+      extraNamespaces: ['kube-system'],
       values: {
         usageMetrics: { enabled: props.usageMetrics ?? true },
         istio: { enabled: true, gateway: `${this.gateway.metadata.namespace}/${this.gateway.name}` },

@@ -1,7 +1,7 @@
 // The environment, read in one place: entry points pass process.env in, and everything else gets the
 // resolved values. Paths default to the repository's own folders.
 import * as path from 'path';
-import { ChartLock, ChartStore, findHelm, HelmBinary } from '../lib';
+import { ChartLock, ChartStore, findHelm, HelmBinary, shown } from '../lib';
 
 /** The repository: where the default configuration, lock, store, cache and output live. */
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..');
@@ -58,6 +58,19 @@ export function engineSettings(paths: Paths, configLock: string): EngineSettings
     cacheDir: paths.cacheDir,
     helmHome: paths.helmHome,
   };
+}
+
+/**
+ * `HELM_TIMEOUT`: how many seconds `helm template` may run for one release, a positive whole number.
+ * Undefined when it is not set, so the engine's default (120) applies.
+ */
+export function helmTimeoutFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.HELM_TIMEOUT;
+  if (value === undefined || value === '') return undefined;
+  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new Error(`HELM_TIMEOUT is ${shown(value)}: give the seconds helm may take for one release as a positive whole number, such as 120, or unset it`);
+  }
+  return Number(value);
 }
 
 /** Finds helm from `HELM` and `PATH` (else the bundled one) and says on stderr which it is. */

@@ -18,5 +18,4 @@ export { executePlan, kubectlAt } from './deploy/execute';
 export { helpText, parseCommandLine, positiveInteger, runCommand, runEntryPoint, usageLine, UsageError } from './cli';
 export type { CommandSpec, OptionSpec, ParsedOptions } from './cli';
 export { shown } from './messages';
-export { readTextFile } from './files';
-export { fsyncDir, readStdin, writeFileAtomically } from './files';
+export { fsyncDir, readStdin, readTextFile, writeFileAtomically } from './files';

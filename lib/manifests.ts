@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { HelmRelease } from './helm/release';
+import { HelmRelease, PlacedObject } from './helm/release';
 import { assignedPhase, Phase } from './phases';
 import { groupKind, groupOf, ResourceScopes } from './resource-scope';
 
@@ -56,8 +56,8 @@ function validateTree(root: IConstruct): void {
 
 /**
  * Turns a finished construct tree into ordered manifests: validates it, gives namespaced objects their
- * namespace (from their helm release) and takes it off cluster-scoped ones, assigns phases, checks the
- * cross-object invariants and sorts.
+ * namespace (from their helm release) and takes it off cluster-scoped ones, refuses a release's objects in
+ * namespaces it does not declare, assigns phases, checks the cross-object invariants and sorts.
  */
 export function collectManifests(root: IConstruct, options: CollectOptions = {}): Manifest[] {
   validateTree(root);
@@ -74,6 +74,8 @@ export function collectManifests(root: IConstruct, options: CollectOptions = {})
 
   const errors: string[] = [];
   const manifests: Manifest[] = [];
+  // Where each release's namespaced objects end up, to refuse those outside the namespaces it declares.
+  const placed = new Map<HelmRelease, PlacedObject[]>();
   for (const o of apiObjects) {
     let object = crds.get(o);
     if (!object) {
@@ -83,8 +85,8 @@ export function collectManifests(root: IConstruct, options: CollectOptions = {})
         errors.push(`${where}: no CustomResourceDefinition for ${groupKind(o.apiVersion, o.kind)} in the output: add the chart or CRD that defines it`);
         continue;
       }
+      const release = namespaced ? releaseOf(o) : undefined;
       if (namespaced && !o.metadata.namespace) {
-        const release = releaseOf(o);
         if (!release) {
           errors.push(`${where}: namespaced object without a namespace: set metadata.namespace or the chart's namespace`);
           continue;
@@ -94,6 +96,10 @@ export function collectManifests(root: IConstruct, options: CollectOptions = {})
         o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
       }
       object = o.toJson() as Manifest['object'];
+      if (release) {
+        if (!placed.has(release)) placed.set(release, []);
+        placed.get(release)!.push({ kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace ?? '' });
+      }
     }
     let phase: Phase;
     if (isCrd(o) || isNamespace(o)) {
@@ -108,6 +114,7 @@ export function collectManifests(root: IConstruct, options: CollectOptions = {})
     }
     manifests.push({ phase, object, path: o.node.path });
   }
+  for (const [release, objects] of placed) errors.push(...release.misplaced(objects));
   errors.push(...checkInvariants(manifests, options));
   if (errors.length) throw new Error(`the output is not consistent:\n${errors.join('\n')}`);
 

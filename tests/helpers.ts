@@ -1,10 +1,10 @@
 import { execFileSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ChartLock, ChartStore, findHelm, HelmBinary, HelmRenderer, LockedChart } from '../lib';
-import { sha256File } from '../lib/helm/store';
 import { isolatedHelmEnv } from '../lib/helm/binary';
 import { K3S_TARGET } from '../config';
 
@@ -85,9 +85,12 @@ export function standInCharts(): { lock: ChartLock; store: ChartStore; dir: stri
   const dir = tmpDir('stand-ins-');
   const real = ChartLock.load(path.join(ROOT, 'helm-lock.yaml'));
   const store = new ChartStore(path.join(dir, 'store'));
-  const charts = real.charts.map(({ sha256: _, ...c }) => ({ ...c, sha256: sha256File(packageChart('stand-in', store.dir, { name: c.chart, version: c.version })) }));
+  const charts = real.charts.map(({ sha256: _, ...c }) => ({ ...c, sha256: sha256Of(packageChart('stand-in', store.dir, { name: c.chart, version: c.version })) }));
   return { lock: writeLock(dir, charts), store, dir };
 }
+
+/** The sha256 of a file, as the lock records it. */
+export const sha256Of = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 /** A renderer over `store` that keeps warnings in `warnings`. */
 export function testRenderer(store: ChartStore, warnings: string[] = []): HelmRenderer {
@@ -107,3 +110,27 @@ export function readTree(dir: string): Record<string, string> {
 export function loadAll(text: string): any[] {
   return yaml.loadAll(text).filter((d) => d !== null);
 }
+
+/** A shell script standing in for helm (a hang, a flood, silence), in a folder of its own. */
+export function fakeHelm(script: string, version = 'v3.99.0'): HelmBinary {
+  const bin = path.join(tmpDir('fake-helm-'), 'helm');
+  fs.writeFileSync(bin, `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+  return { path: bin, version, source: 'HELM' };
+}
+
+/** Whether the process has ended (gone, or a zombie nobody reaped yet). */
+export function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    return / Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\)/, ''));
+  } catch {
+    return true;
+  }
+}
+
+/** Root reads any file, whatever its mode: permission tests inject the error instead. */
+export const RUNNING_AS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;

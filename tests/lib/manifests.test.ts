@@ -1,8 +1,10 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { ChartStore, HelmRelease, Manifest, Phase } from '../../lib';
+import { ChartStore, HelmRelease, HelmReleaseProps, Manifest, Phase } from '../../lib';
 import { checkInvariants, collectManifests } from '../../lib/manifests';
 import { renderReleases } from '../../lib/helm/release';
-import { fixtureChart, fixtureStore, testRenderer } from '../helpers';
+import { fixtureChart, fixtureStore, testRenderer, tmpDir } from '../helpers';
 
 const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 const summary = (ms: Manifest[]) => ms.map((m) => `${m.phase} ${m.object.kind} ${m.object.metadata.namespace ?? '-'}/${m.object.metadata.name}`);
@@ -74,6 +76,73 @@ describe('collectManifests', () => {
     const app = new Chart(new App(), 'c');
     app.node.addValidation({ validate: () => ['something is off'] });
     expect(() => collectManifests(app)).toThrow('validation failed:\nc: something is off');
+  });
+});
+
+describe('collectManifests: a release\'s objects stay in its namespaces', () => {
+  let store: ChartStore;
+  beforeAll(() => {
+    store = fixtureStore('namespace-override');
+  });
+
+  /** Renders the namespace-override fixture as release "r" in namespace "demo", with a values file of `values`. */
+  async function collect(props: Partial<HelmReleaseProps> & { valuesFile?: string } = {}): Promise<Manifest[]> {
+    const app = new Chart(new App(), 'c');
+    new ApiObject(app, 'ns', ns('demo'));
+    const valuesFiles = props.valuesFile === undefined ? [] : [writeValues(props.valuesFile)];
+    new HelmRelease(app, 'r', { chart: fixtureChart('namespace-override', '0.1.0'), releaseName: 'r', namespace: 'demo', valuesFiles, ...props });
+    await renderReleases(app, testRenderer(store));
+    return collectManifests(app);
+  }
+  let valuesPath = '';
+  function writeValues(text: string): string {
+    valuesPath = path.join(tmpDir(), 'r.yaml');
+    fs.writeFileSync(valuesPath, text);
+    return valuesPath;
+  }
+
+  test('objects in a namespace the release declares pass; those without a namespace get the release\'s; cluster-scoped ones get none', async () => {
+    expect(summary(await collect({ extraNamespaces: ['kube-system'] }))).toEqual([
+      '1 Namespace -/demo',
+      '2 ServiceAccount demo/r-manager',
+      '2 ServiceAccount kube-system/r-agent',
+      '2 ConfigMap demo/r-config',
+      '2 ConfigMap demo/r-plain',
+      '2 ClusterRole -/r-agent',
+    ]);
+  });
+
+  const refusals: Array<[string, Partial<HelmReleaseProps> & { valuesFile?: string }, () => string[]]> = [
+    ['an object the chart itself puts in an undeclared namespace', {}, () => [
+      'release "r" (chart namespace-override 0.1.0) puts 1 object(s) in namespace "kube-system", outside its namespace "demo":',
+      '  ServiceAccount kube-system/r-agent',
+      '  no value of the release names "kube-system", so the chart itself puts them there: if they belong there, declare "kube-system" in the release\'s extraNamespaces',
+    ]],
+    ['objects a values file sends to another namespace (namespaceOverride)', { extraNamespaces: ['kube-system'], valuesFile: 'namespaceOverride: kube-public\n' }, () => [
+      'release "r" (chart namespace-override 0.1.0) puts 2 object(s) in namespace "kube-public", outside its namespace "demo":',
+      '  ServiceAccount kube-public/r-manager',
+      '  ConfigMap kube-public/r-config',
+      `  namespaceOverride in ${valuesPath} sets "kube-public": remove it (the release's namespace comes from the code that creates the release), ` +
+        'or, if the objects belong there, declare "kube-public" in the release\'s extraNamespaces',
+    ]],
+    ['objects the computed values send to another namespace', { extraNamespaces: ['kube-system'], values: { namespaceOverride: 'kube-public' } }, () => [
+      'release "r" (chart namespace-override 0.1.0) puts 2 object(s) in namespace "kube-public", outside its namespace "demo":',
+      '  ServiceAccount kube-public/r-manager',
+      '  ConfigMap kube-public/r-config',
+      '  namespaceOverride in the computed values sets "kube-public": remove it (the release\'s namespace comes from the code that creates the release), ' +
+        'or, if the objects belong there, declare "kube-public" in the release\'s extraNamespaces',
+    ]],
+    ['objects a values file sends to a namespace the release declares for its agent', { extraNamespaces: ['kube-system'], valuesFile: 'namespaceOverride: kube-system\n' }, () => [
+      'release "r" (chart namespace-override 0.1.0) puts 3 object(s) in namespace "kube-system", which it declares, but a values file sends objects there too:',
+      '  ServiceAccount kube-system/r-manager',
+      '  ServiceAccount kube-system/r-agent',
+      '  ConfigMap kube-system/r-config',
+      `  namespaceOverride in ${valuesPath} sets "kube-system": remove it (the release's namespace comes from the code that creates the release)`,
+    ]],
+  ];
+  test.each(refusals)('fails on %s, listing each object and the value to blame', async (_name, props, lines) => {
+    const err = await collect(props).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toBe(['the output is not consistent:', ...lines()].join('\n'));
   });
 });
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { findHelm } from '../../../lib';
 import { parseHelmVersion } from '../../../lib/helm/binary';
-import { tmpDir } from '../../helpers';
+import { fakeHelm as fakeHelmScript, tmpDir } from '../../helpers';
 
 function fakeHelm(dir: string, version: string): string {
   const bin = path.join(dir, 'helm');
@@ -49,6 +49,25 @@ describe('findHelm', () => {
 
   test('fails on a HELM that does not exist', () => {
     expect(() => findHelm({ explicit: '/nonexistent/helm', cacheDir: tmpDir() })).toThrow('HELM is "/nonexistent/helm", which does not exist');
+  });
+
+  test('fails on a helm that never answers `helm version`, within the time limit', () => {
+    const { path: bin } = fakeHelmScript('exec sleep 600');
+    const started = Date.now();
+    expect(() => findHelm({ explicit: bin, cacheDir: tmpDir(), timeoutSeconds: 1 })).toThrow(new Error(
+      `\`helm version\` of the helm at ${bin} did not finish within 1 s, so it was stopped: set HELM to a working helm 3.8+ binary`));
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  test('fails on a helm that floods its answer to `helm version`', () => {
+    const { path: bin } = fakeHelmScript('exec yes');
+    expect(() => findHelm({ explicit: bin, cacheDir: tmpDir() })).toThrow(new Error(
+      `\`helm version\` of the helm at ${bin} printed more than 64 KiB on stdout, so it was stopped: set HELM to a working helm 3.8+ binary`));
+  });
+
+  test('fails on a helm that exits with an error, with its first line', () => {
+    const { path: bin } = fakeHelmScript('echo "exec format error" >&2; exit 2');
+    expect(() => findHelm({ explicit: bin, cacheDir: tmpDir() })).toThrow(new Error(`helm at ${bin} does not run (exec format error): set HELM to a working helm 3.8+ binary`));
   });
 
   test('fails on a helm that reports no version', () => {

@@ -1,7 +1,16 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ChartLock } from '../../../lib';
 import { ROOT, tmpDir, writeLock } from '../../helpers';
+
+function lockFile(text: string): string {
+  const file = path.join(tmpDir(), 'lock.yaml');
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const entry = (fields: string) => `charts:\n  demo:\n    repo: https://charts.example.com\n    chart: demo\n    version: 1.0.0\n${fields}`;
 
 describe('ChartLock', () => {
   test('the repository lock pins every chart of the stack, with the published metallb digest', () => {
@@ -25,31 +34,75 @@ describe('ChartLock', () => {
     expect(fs.readFileSync(lock.file, 'utf8')).toMatch(/^# Helm charts this app renders/);
   });
 
+  test('accepts an uppercase digest and keeps it lowercase; accepts oci:// and http:// repositories and pre-release versions', () => {
+    const lock = ChartLock.load(lockFile(`charts:
+  a: { repo: oci://registry.example.com/charts, chart: a, version: 1.0.0-rc.1+build.5, sha256: ${'AB'.repeat(32)} }
+  b: { repo: "http://charts.example.com:8080/x", chart: b, version: 0.0.1 }
+`));
+    expect(lock.charts).toEqual([
+      { key: 'a', repo: 'oci://registry.example.com/charts', chart: 'a', version: '1.0.0-rc.1+build.5', sha256: 'ab'.repeat(32) },
+      { key: 'b', repo: 'http://charts.example.com:8080/x', chart: 'b', version: '0.0.1' },
+    ]);
+  });
+
   test('fails on an unknown chart key, naming the keys that exist', () => {
     const lock = writeLock(tmpDir(), [{ key: 'a', chart: 'a', version: '1.0.0' }]);
-    expect(() => lock.get('nope')).toThrow('chart "nope" is not in the chart lock');
-    expect(() => lock.get('nope')).toThrow('use one of a');
+    expect(() => lock.get('nope')).toThrow(`chart "nope" is not in the chart lock ${lock.file}: add it, or use one of a`);
   });
 
   test('fails on a missing lock file', () => {
-    expect(() => ChartLock.load('/nonexistent/helm-lock.yaml')).toThrow('chart lock /nonexistent/helm-lock.yaml is missing');
+    expect(() => ChartLock.load('/nonexistent/helm-lock.yaml')).toThrow('chart lock /nonexistent/helm-lock.yaml is missing: restore it from git');
   });
 
-  test('fails on a chart without a version', () => {
-    const file = path.join(tmpDir(), 'lock.yaml');
-    fs.writeFileSync(file, 'charts:\n  a:\n    repo: https://x\n    chart: a\n');
-    expect(() => ChartLock.load(file)).toThrow('chart "a" has no version');
+  test('fails on a lock that is a named pipe, without blocking', () => {
+    const file = path.join(tmpDir(), 'helm-lock.yaml');
+    execFileSync('mkfifo', [file]);
+    expect(() => ChartLock.load(file)).toThrow(`chart lock ${file} is a named pipe (FIFO), not a regular file: the lock is a small YAML file; restore it from git`);
   });
 
-  test('fails on a digest that is not 64 hex digits', () => {
-    const file = path.join(tmpDir(), 'lock.yaml');
-    fs.writeFileSync(file, 'charts:\n  a:\n    repo: https://x\n    chart: a\n    version: 1.0.0\n    sha256: abc\n');
-    expect(() => ChartLock.load(file)).toThrow('has sha256 "abc", which is not 64 hex digits');
+  test('fails on YAML that does not parse, with its line and without quoting the file', () => {
+    const file = lockFile('charts:\n  a: [\n    secret-looking-text\n');
+    expect(() => ChartLock.load(file)).toThrow(new Error(`chart lock ${file}:4:1 is not valid YAML: unexpected end of the stream within a flow collection`));
   });
 
-  test('fails on YAML that does not parse', () => {
-    const file = path.join(tmpDir(), 'lock.yaml');
-    fs.writeFileSync(file, 'charts: [\n');
-    expect(() => ChartLock.load(file)).toThrow('is not valid YAML');
+  const charts: Array<[string, string, string]> = [
+    ['no charts', 'other: 1\n', 'has no "charts" map'],
+    ['charts as a list', 'charts:\n  - metallb\n', 'has "charts" as a list, not a map'],
+    ['charts as a scalar', 'charts: metallb\n', 'has "charts" as "metallb", not a map'],
+    ['an empty file', '', 'has no "charts" map'],
+  ];
+  test.each(charts)('fails on %s', (_name, text, what) => {
+    const file = lockFile(text);
+    expect(() => ChartLock.load(file)).toThrow(new Error(`chart lock ${file} ${what}: write charts: as a map from chart key to repo, chart, version and sha256 (restore it from git)`));
+  });
+
+  const long = 'x'.repeat(100);
+  const entries: Array<[string, string, string[]]> = [
+    ['a chart name that climbs out of the store', entry('').replace('chart: demo', 'chart: ../outside/metallb'),
+      ['chart "demo": chart "../outside/metallb" is not a chart name: use the name in the chart\'s Chart.yaml (lowercase letters, digits and "-", at most 63)']],
+    ['a version with ../', entry('').replace('version: 1.0.0', 'version: 1.0.0/../../x'),
+      ['chart "demo": version "1.0.0/../../x" is not a semantic version such as 1.2.3 (semver.org): use the version in the chart\'s Chart.yaml, quoted']],
+    ['a version that YAML reads as a number', entry('').replace('version: 1.0.0', 'version: 1.0'),
+      ['chart "demo": version 1 is not a semantic version such as 1.2.3 (semver.org): use the version in the chart\'s Chart.yaml, quoted']],
+    ['a key that is not a name', entry('').replace('  demo:', '  ../Demo:'),
+      ['chart "../Demo": the chart key "../Demo" is not a name: use lowercase letters, digits and "-" (at most 63, starting and ending with a letter or digit), such as the chart\'s name']],
+    ['a repository that is not a URL', entry('').replace('https://charts.example.com', 'file:///etc'),
+      ['chart "demo": repo "file:///etc" is not an https://, http:// or oci:// URL: write the chart repository\'s URL, as helm repo add takes it']],
+    ['a long bad value, cut short', entry('').replace('https://charts.example.com', long),
+      [`chart "demo": repo "${long.slice(0, 76)}... is not an https://, http:// or oci:// URL: write the chart repository's URL, as helm repo add takes it`]],
+    ['a digest that is not 64 hex digits', entry('    sha256: abc\n'),
+      ['chart "demo": sha256 "abc" is not 64 hex digits: remove it and run `npm run charts:pull` to record the archive\'s']],
+    ['an empty digest', entry('    sha256:\n'),
+      ['chart "demo": sha256 is empty: remove the line to have `npm run charts:pull` record it, or write the archive\'s 64 hex digits']],
+    ['a misspelled field', entry('    sha265: abc\n'),
+      ['chart "demo": unknown field "sha265": the fields are repo, chart, version, sha256']],
+    ['an entry that is not a map', 'charts:\n  demo: metallb\n',
+      ['chart "demo": is "metallb", not a map: give it repo, chart, version and (once pulled) sha256']],
+    ['missing fields, all listed', 'charts:\n  demo:\n    repo: https://x.example.com\n',
+      ['chart "demo": has no chart: add it', 'chart "demo": has no version: add it']],
+  ];
+  test.each(entries)('fails on %s, naming the file, the chart, the field and the value', (_name, text, problems) => {
+    const file = lockFile(text);
+    expect(() => ChartLock.load(file)).toThrow(new Error([`chart lock ${file} is not usable:`, ...problems.map((p) => `${file}: ${p}`)].join('\n')));
   });
 });

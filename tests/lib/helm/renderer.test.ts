@@ -1,9 +1,12 @@
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { K3S_TARGET } from '../../../config';
-import { ChartStore, HelmRenderer, LockedChart } from '../../../lib';
-import { fixtureChart, fixtureStore, testHelm, testRenderer, tmpDir } from '../../helpers';
+import { ChartStore, HelmBinary, HelmRenderer, LockedChart } from '../../../lib';
+import { fakeHelm, fixtureChart, fixtureStore, processGone, ROOT, testHelm, testRenderer, tmpDir } from '../../helpers';
 
+/** A ConfigMap, so a fake helm that prints it has rendered something. */
+const ONE_OBJECT = 'printf "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: x\\n"';
 
 describe('HelmRenderer', () => {
   let store: ChartStore;
@@ -11,18 +14,21 @@ describe('HelmRenderer', () => {
     store = fixtureStore('crd-in-template', 'crds-dir', 'broken');
   });
 
-  const request = (chart: LockedChart, values: Record<string, unknown> = {}) => ({ releaseName: 'demo', namespace: 'demo-ns', chart, valuesFiles: [], values });
+  const request = (chart: LockedChart, values: Record<string, unknown> = {}, valuesFiles: string[] = []) => ({ releaseName: 'demo', namespace: 'demo-ns', chart, valuesFiles, values });
+  const renderer = (helm: HelmBinary, options: { timeoutSeconds?: number; maxOutputBytes?: number; homeDir?: string } = {}) =>
+    new HelmRenderer({ helm, store, target: K3S_TARGET, homeDir: options.homeDir ?? tmpDir('helm-home-'), warn: () => undefined, ...options });
+  const crdsDir = fixtureChart('crds-dir', '0.2.0');
 
   test('passes every input explicitly: release, namespace, version, kube version and API versions', () => {
-    const args = testRenderer(store).args(request(fixtureChart('crds-dir', '0.2.0')), '/store/crds-dir-0.2.0.tgz', '/tmp/values.yaml');
-    expect(args.slice(0, 9)).toEqual(['template', 'demo', '/store/crds-dir-0.2.0.tgz', '--namespace', 'demo-ns', '--version', '0.2.0', '--kube-version', 'v1.33.5+k3s1']);
+    const args = testRenderer(store).args(request(crdsDir), { archive: '/run/chart.tgz', valuesFiles: ['/run/values-1.yaml'], computedValues: '/run/computed-values.yaml' });
+    expect(args.slice(0, 9)).toEqual(['template', 'demo', '/run/chart.tgz', '--namespace', 'demo-ns', '--version', '0.2.0', '--kube-version', 'v1.33.5+k3s1']);
     expect(args).toContain('--include-crds');
     expect(args).toContain('--skip-tests');
-    expect(args.slice(-2)).toEqual(['--values', '/tmp/values.yaml']);
+    expect(args.slice(-4)).toEqual(['--values', '/run/values-1.yaml', '--values', '/run/computed-values.yaml']);
   });
 
   test('renders CRDs from crds/ and tells the templates the target cluster', async () => {
-    const objects = await testRenderer(store).render(request(fixtureChart('crds-dir', '0.2.0')));
+    const objects = await testRenderer(store).render(request(crdsDir));
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['CustomResourceDefinition/gadgets.fixtures.example.com', 'Gadget/demo-gadget']);
     expect(objects[1].spec).toEqual({ kubeVersion: 'v1.33.5+k3s1', hasPdb: true, hasFixtureApi: false });
   });
@@ -33,17 +39,56 @@ describe('HelmRenderer', () => {
     expect(objects[0].data).toEqual({ greeting: 'hi' });
   });
 
-  test('leaves no computed values file behind (they may hold secrets)', async () => {
+  test('hands helm private copies of the checked archive and values, and removes them after (they may hold secrets)', async () => {
+    // GIVEN a helm that keeps what it was given
+    const seen = tmpDir();
+    const helm = fakeHelm(`echo "$3" > ${seen}/archive; cp "$3" ${seen}/chart.tgz; for a; do last="$a"; done; cp "$last" ${seen}/computed; ls -ld "$(dirname "$3")" > ${seen}/mode; ${ONE_OBJECT}`);
     const home = tmpDir();
-    const renderer = new HelmRenderer({ helm: testHelm(), store, target: K3S_TARGET, homeDir: home, warn: () => undefined });
-    await renderer.render(request(fixtureChart('crd-in-template', '0.1.0'), { greeting: 'secret-value' }));
-    await expect(renderer.render(request(fixtureChart('broken', '0.1.0'), { greeting: 'secret-value' }))).rejects.toThrow();
-    expect(fs.readdirSync(path.join(home, 'values'))).toEqual([]);
+    // WHEN
+    await renderer(helm, { homeDir: home }).render(request(crdsDir, { password: 'secret-value' }));
+    // THEN
+    const archive = fs.readFileSync(path.join(seen, 'archive'), 'utf8').trim();
+    expect(archive).toMatch(new RegExp(`^${path.join(home, 'runs')}/run-${process.pid}-[A-Za-z0-9]{6}/chart\\.tgz$`));
+    expect(fs.readFileSync(path.join(seen, 'chart.tgz'))).toEqual(fs.readFileSync(store.pathOf(crdsDir)));
+    expect(fs.readFileSync(path.join(seen, 'computed'), 'utf8')).toBe('password: secret-value\n');
+    expect(fs.readFileSync(path.join(seen, 'mode'), 'utf8')).toMatch(/^drwx------ /);
+    expect(fs.readdirSync(path.join(home, 'runs'))).toEqual([]);
+  });
+
+  test('leaves no private folder behind when helm fails', async () => {
+    const home = tmpDir();
+    await expect(renderer(testHelm(), { homeDir: home }).render(request(fixtureChart('broken', '0.1.0'), { greeting: 'secret-value' }))).rejects.toThrow();
+    expect(fs.readdirSync(path.join(home, 'runs'))).toEqual([]);
+  });
+
+  test('two renders of the same release at once, by two renderers sharing a home, both succeed', async () => {
+    const home = tmpDir();
+    const values = { greeting: 'same' };
+    const [a, b] = await Promise.all([
+      renderer(testHelm(), { homeDir: home }).render(request(fixtureChart('crd-in-template', '0.1.0'), values)),
+      renderer(testHelm(), { homeDir: home }).render(request(fixtureChart('crd-in-template', '0.1.0'), values)),
+    ]);
+    expect(a).toEqual(b);
+    expect(a.map((o) => o.kind)).toEqual(['ConfigMap', 'CustomResourceDefinition', 'ClusterRole']);
+    expect(fs.readdirSync(path.join(home, 'runs'))).toEqual([]);
+  });
+
+  test('at the start removes the private folders of processes that died, and the values files an older version left', async () => {
+    const home = tmpDir();
+    const dead = spawnedAndEnded();
+    fs.mkdirSync(path.join(home, 'runs', `run-${dead}-Zz9Yy8`), { recursive: true });
+    fs.writeFileSync(path.join(home, 'runs', `run-${dead}-Zz9Yy8`, 'computed-values.yaml'), 'cookieSecret: x\n');
+    fs.mkdirSync(path.join(home, 'values'));
+    fs.writeFileSync(path.join(home, 'values', 'jupyterhub-0123456789abcdef.yaml'), 'cookieSecret: x\n');
+    fs.writeFileSync(path.join(home, 'values', 'mine.yaml'), 'not ours\n');
+    await renderer(testHelm(), { homeDir: home }).render(request(crdsDir));
+    expect(fs.readdirSync(path.join(home, 'runs'))).toEqual([]);
+    expect(fs.readdirSync(path.join(home, 'values'))).toEqual(['mine.yaml']);
   });
 
   test('warns when the lock has no digest for the archive', async () => {
     const warnings: string[] = [];
-    await testRenderer(store, warnings).render(request(fixtureChart('crds-dir', '0.2.0')));
+    await testRenderer(store, warnings).render(request(crdsDir));
     expect(warnings).toEqual([expect.stringContaining('the lock records no digest')]);
   });
 
@@ -52,12 +97,95 @@ describe('HelmRenderer', () => {
       /release "demo" \(chart broken 0\.1\.0\) failed to render: .*broken on purpose: set \.Values\.fixed/);
   });
 
+  test('names the user\'s files in helm\'s messages, not the private copies', async () => {
+    const values = path.join(tmpDir(), 'demo.yaml');
+    fs.writeFileSync(values, 'a: 1\n');
+    const helm = fakeHelm('for a; do if [ "$prev" = --values ]; then v="$a"; break; fi; prev="$a"; done; echo "Error: cannot use $3 with values $v" >&2; exit 1');
+    await expect(renderer(helm).render(request(crdsDir, {}, [values]))).rejects.toThrow(new Error(
+      `release "demo" (chart crds-dir 0.2.0) failed to render: Error: cannot use ${store.pathOf(crdsDir)} with values ${values}`));
+  });
+
+  const fails: Array<[string, string, { timeoutSeconds?: number; maxOutputBytes?: number }, string]> = [
+    ['never returns (a 1 s limit)', 'sleep 600 & wait', { timeoutSeconds: 1 },
+      'release "demo" (chart crds-dir 0.2.0): helm did not finish within 1 s, so it was stopped: a chart renders in seconds, ' +
+      'so check that helm at HELM works; if the chart is just slow here, raise HELM_TIMEOUT (seconds)'],
+    ['floods its output', 'exec yes', { maxOutputBytes: 1 << 20 },
+      'release "demo" (chart crds-dir 0.2.0): helm printed more than 1 MiB on stdout, so it was stopped: a release renders far less; check the chart\'s templates and the values that size them'],
+    ['prints nothing', 'exit 0', {},
+      'release "demo" (chart crds-dir 0.2.0): helm rendered no objects: check that the archive holds the chart you meant and that its values do not switch every template off'],
+    ['prints only separators and comments, and a warning', 'printf -- "---\\n# nothing\\n---\\n"; echo "WARNING: all off" >&2', {},
+      'release "demo" (chart crds-dir 0.2.0): helm rendered no objects (helm said: WARNING: all off): check that the archive holds the chart you meant and that its values do not switch every template off'],
+    ['prints YAML that does not parse', 'printf "a: [\\nsecret-token\\n"', {},
+      'release "demo" (chart crds-dir 0.2.0): helm printed YAML that does not parse (line 3, column 1): unexpected end of the stream within a flow collection'],
+  ];
+  test.each(fails)('fails, naming the release, on a helm that %s', async (_name, script, options, message) => {
+    const helm = fakeHelm(script);
+    const home = tmpDir();
+    const started = Date.now();
+    await expect(renderer(helm, { ...options, homeDir: home }).render(request(crdsDir))).rejects.toThrow(new Error(message.replace('HELM', helm.path)));
+    expect(Date.now() - started).toBeLessThan(10000);
+    expect(fs.readdirSync(path.join(home, 'runs'))).toEqual([]);
+  });
+
+  test('on SIGTERM stops helm, removes its private folder and ends by the signal', async () => {
+    // GIVEN a synth whose helm hangs
+    const dir = tmpDir();
+    const home = path.join(dir, 'home');
+    const helm = fakeHelm(`sleep 600 & echo $! > ${dir}/sleeper; wait`);
+    const script = path.join(dir, 'synth.ts');
+    fs.writeFileSync(script, `
+      import { ChartStore } from ${JSON.stringify(path.join(ROOT, 'lib/helm/store'))};
+      import { HelmRenderer } from ${JSON.stringify(path.join(ROOT, 'lib/helm/renderer'))};
+      new HelmRenderer({
+        helm: { path: ${JSON.stringify(helm.path)}, version: 'v3.99.0', source: 'HELM' }, store: new ChartStore(${JSON.stringify(store.dir)}),
+        target: { kubeVersion: '1.33.5', apiVersions: [] }, homeDir: ${JSON.stringify(home)}, warn: () => undefined,
+      }).render({ releaseName: 'demo', namespace: 'demo-ns', chart: ${JSON.stringify(crdsDir)}, valuesFiles: [], values: { cookieSecret: 'x' } });
+    `);
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, s) => r(s)));
+    while (!fs.existsSync(path.join(dir, 'sleeper')) || !fs.readFileSync(path.join(dir, 'sleeper'), 'utf8')) await new Promise((r) => setTimeout(r, 50));
+    expect(fs.readdirSync(path.join(home, 'runs'))).toHaveLength(1);
+    // WHEN
+    child.kill('SIGTERM');
+    // THEN
+    expect(await exited).toBe('SIGTERM');
+    expect(fs.readdirSync(path.join(home, 'runs'))).toEqual([]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(processGone(Number(fs.readFileSync(path.join(dir, 'sleeper'), 'utf8')))).toBe(true);
+  });
+
+  test('fails on a values file that is a link to another file, without printing that file', async () => {
+    const target = path.join(tmpDir(), 'passwd');
+    fs.writeFileSync(target, 'root:x:0:0:root:/root:/bin/bash\n');
+    const link = path.join(tmpDir(), 'demo.yaml');
+    fs.symlinkSync(target, link);
+    await expect(testRenderer(store).render(request(crdsDir, {}, [link]))).rejects.toThrow(new Error(
+      `release "demo": ${link}: holds a single string, not values; helm takes a mapping such as "key: value" (or {} for none)`));
+  });
+
+  test('fails on a values file that is a named pipe, without blocking', async () => {
+    const fifo = path.join(tmpDir(), 'demo.yaml');
+    execFileSync('mkfifo', [fifo]);
+    await expect(testRenderer(store).render(request(crdsDir, {}, [fifo]))).rejects.toThrow(new Error(
+      `release "demo": values file ${fifo} is a named pipe (FIFO), not a regular file: a values file is a YAML file; put one there`));
+  });
+
   test('fails on a missing values file, naming it', async () => {
-    const req = { ...request(fixtureChart('crds-dir', '0.2.0')), valuesFiles: ['/nonexistent/values.yaml'] };
-    await expect(testRenderer(store).render(req)).rejects.toThrow('values file /nonexistent/values.yaml does not exist');
+    await expect(testRenderer(store).render(request(crdsDir, {}, ['/nonexistent/values.yaml']))).rejects.toThrow(new Error(
+      'release "demo": values file /nonexistent/values.yaml does not exist: create it or remove it from the release'));
   });
 
   test('fails on a chart missing from the store before running helm', async () => {
-    await expect(testRenderer(store).render(request(fixtureChart('absent', '9.9.9')))).rejects.toThrow('archive');
+    await expect(testRenderer(store).render(request(fixtureChart('absent', '9.9.9')))).rejects.toThrow(
+      `chart "absent" (absent 9.9.9): archive ${path.join(store.dir, 'absent-9.9.9.tgz')} is not in the chart store`);
+  });
+
+  test('fails on a time limit that is not a positive number of seconds', () => {
+    expect(() => renderer(testHelm(), { timeoutSeconds: 0 })).toThrow('invalid helm timeout 0: give a positive number of seconds, such as 120');
   });
 });
+
+/** The PID of a process that has ended. */
+function spawnedAndEnded(): number {
+  return spawnSync('true').pid!;
+}

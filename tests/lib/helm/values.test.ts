@@ -1,6 +1,8 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkValuesDir } from '../../../lib';
+import { keyPathsOf, readValuesFile, valuesFileProblem } from '../../../lib/helm/values';
 import { tmpDir } from '../../helpers';
 
 function valuesDir(files: Record<string, string>): string {
@@ -8,6 +10,9 @@ function valuesDir(files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   return dir;
 }
+
+/** Content that must never appear in a message: it stands for /etc/passwd or a file of secrets. */
+const PRIVATE = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n';
 
 describe('checkValuesDir', () => {
   test('passes with one mapping (or an empty file) per release; other files are not values', () => {
@@ -25,7 +30,54 @@ describe('checkValuesDir', () => {
     ].join('\n'));
   });
 
+  test('fails on values files that are a pipe, a folder, a link to a device or a dangling link, without blocking', () => {
+    const dir = valuesDir({});
+    execFileSync('mkfifo', [path.join(dir, 'a.yaml')]);
+    fs.mkdirSync(path.join(dir, 'b.yaml'));
+    fs.symlinkSync('/dev/zero', path.join(dir, 'c.yaml'));
+    fs.symlinkSync('gone.yaml', path.join(dir, 'd.yaml'));
+    expect(() => checkValuesDir(dir, ['a', 'b', 'c', 'd'])).toThrow(new Error([
+      `the helm values in ${dir} are not usable:`,
+      `values file ${path.join(dir, 'a.yaml')} is a named pipe (FIFO), not a regular file: a values file is a YAML file; put one there`,
+      `values file ${path.join(dir, 'b.yaml')} is a folder, not a regular file: a values file is a YAML file; put one there`,
+      `values file ${path.join(dir, 'c.yaml')} is a symlink to /dev/zero, which is a character device, not a regular file: a values file is a YAML file; put one there`,
+      `values file ${path.join(dir, 'd.yaml')} is a symlink to gone.yaml, which does not exist: create it or remove it from the release`,
+    ].join('\n')));
+  });
+
   test('fails on a folder that does not exist, naming the releases', () => {
     expect(() => checkValuesDir('/no/values', ['a'])).toThrow('no values folder /no/values: it holds one <release>.yaml per helm release (a)');
+  });
+});
+
+describe('valuesFileProblem', () => {
+  const cases: Array<[string, string, (f: string) => string]> = [
+    ['a link to a file that is text, not values', PRIVATE, (f) => `${f}: holds a single string, not values; helm takes a mapping such as "key: value" (or {} for none)`],
+    ['a number', '42\n', (f) => `${f}: holds a number, not values; helm takes a mapping such as "key: value" (or {} for none)`],
+    ['YAML that does not parse', `key: [\n${PRIVATE}`, (f) => `${f}:3:1: the YAML does not parse: missed comma between flow collection entries`],
+    ['a tab for indentation', `a:\n\t${PRIVATE}`, (f) => `${f}:2:1: the YAML does not parse: tab characters must not be used in indentation`],
+  ];
+  test.each(cases)('names the file and never prints its content: %s', (_name, content, message) => {
+    const target = path.join(tmpDir(), 'passwd');
+    fs.writeFileSync(target, content);
+    const link = path.join(tmpDir(), 'release.yaml');
+    fs.symlinkSync(target, link);
+    const problem = valuesFileProblem(link);
+    expect(problem).toBe(message(link));
+    expect(problem).not.toContain('root:x');
+  });
+});
+
+describe('readValuesFile', () => {
+  test('fails on a file over the limit, naming it', () => {
+    const file = path.join(tmpDir(), 'big.yaml');
+    fs.writeFileSync(file, `a: ${'x'.repeat(2000)}\n`);
+    expect(() => readValuesFile(file, 1024)).toThrow(`values file ${file} is 2004 bytes, more than the limit of 1 KiB: helm values are a few KiB; check that it is the right file`);
+  });
+});
+
+describe('keyPathsOf', () => {
+  test('finds every key path that holds the value, in maps and lists', () => {
+    expect(keyPathsOf({ namespaceOverride: 'kube-system', a: { b: ['x', 'kube-system'], c: 'kube-system-2' }, n: 1 }, 'kube-system')).toEqual(['namespaceOverride', 'a.b[1]']);
   });
 });
