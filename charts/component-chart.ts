@@ -36,6 +36,8 @@ export interface ReleaseOptions {
   readonly readyBeforeNextPhase?: boolean;
   /** Namespaces other than the component's that the chart may put objects in. @default - none */
   readonly extraNamespaces?: readonly string[];
+  /** Keys the chart had in the lock before, so a lock that still uses one gets told the new key. @default - none */
+  readonly formerLockKeys?: readonly string[];
 }
 
 /**
@@ -57,7 +59,7 @@ export class ComponentChart extends Chart {
   /** A release of the chart the lock pins under `releaseName`, in this namespace, with its values file. */
   protected addRelease(helm: HelmProps, options: ReleaseOptions): HelmRelease {
     const release = new HelmRelease(this, options.releaseName, {
-      chart: helm.lock.get(options.releaseName),
+      chart: helm.lock.get(options.releaseName, options.formerLockKeys),
       releaseName: options.releaseName,
       namespace: this.namespace,
       valuesFiles: [path.join(helm.valuesDir ?? DEFAULT_VALUES_DIR, `${options.releaseName}.yaml`)],

@@ -71,7 +71,7 @@ export class Istio extends ComponentChart {
     // The gateway's pods get their image from istiod's injection webhook, so they come with the apps,
     // once istiod is running; before that they would start with the placeholder image "auto".
     this.ingressGateway = this.addRelease(props, {
-      releaseName: INGRESS_GATEWAY, phase: Phase.APPS,
+      releaseName: INGRESS_GATEWAY, phase: Phase.APPS, formerLockKeys: ['istio-gateway'],
       values: {
         ...(props.ingressGateway?.replicas !== undefined
           ? { replicaCount: props.ingressGateway.replicas, autoscaling: { minReplicas: props.ingressGateway.replicas } } : {}),

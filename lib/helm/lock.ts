@@ -117,9 +117,11 @@ export class ChartLock {
   private constructor(public readonly file: string, public readonly charts: readonly LockedChart[]) {}
 
   /** The chart pinned under `key`; throws naming the keys that exist. */
-  public get(key: string): LockedChart {
+  public get(key: string, formerKeys: readonly string[] = []): LockedChart {
     const found = this.charts.find((c) => c.key === key);
     if (!found) {
+      const former = this.charts.find((c) => formerKeys.includes(c.key));
+      if (former) throw new Error(`chart lock ${this.file} names the chart "${former.key}", which is now "${key}": rename the key`);
       throw new Error(`chart "${key}" is not in the chart lock ${this.file}: add it, or use one of ${this.charts.map((c) => c.key).join(', ')}`);
     }
     return found;

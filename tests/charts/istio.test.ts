@@ -1,5 +1,6 @@
 import { Istio } from '../../charts';
 import { assignedPhase, Phase } from '../../lib/phases';
+import { tmpDir, writeLock } from '../helpers';
 import { app, lock } from './helpers';
 
 describe('Istio', () => {
@@ -34,3 +35,12 @@ describe('Istio\'s IngressClass', () => {
   });
 });
 
+
+describe('Istio and an older lock', () => {
+  test('fails naming the new key when the lock still calls the gateway chart istio-gateway', () => {
+    const dir = tmpDir();
+    const old = writeLock(dir, lock().charts.map((c) => (c.key === 'istio-ingressgateway' ? { ...c, key: 'istio-gateway' } : c)));
+    expect(() => new Istio(app(), 'istio', { lock: old })).toThrow(
+      `chart lock ${old.file} names the chart "istio-gateway", which is now "istio-ingressgateway": rename the key`);
+  });
+});
