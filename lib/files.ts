@@ -1,44 +1,20 @@
-// Reading a user's input file with a bound: a folder, a device, a pipe or a runaway file is refused with
-// its path and what it is, before anything is read.
+// Reading a user's input file with a bound (a folder, a device, a pipe or a runaway file is refused with
+// its path and what it is, before anything is read), and writing a file so a crash leaves all or nothing.
 import * as fs from 'fs';
 import * as path from 'path';
-
-function kindOf(stat: fs.Stats): string {
-  if (stat.isDirectory()) return 'a folder';
-  if (stat.isFIFO()) return 'a named pipe';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  return 'not a regular file';
-}
+import { FileRefused, readRegularFile } from './helm/regular-file';
 
 /**
- * The text of `file`, `what` it is named in messages (e.g. "configuration file"): it must be a regular file
- * (a symlink to one is fine) of at most `maxBytes`. Throws naming the path, what is wrong and `fix`.
+ * The text of `file`, `what` it is named in messages (e.g. "configuration file"): a regular file (a symlink
+ * to one is fine) of at most `maxBytes`, read with that bound. Throws naming what, the path, what is wrong
+ * and `fix`.
  */
 export function readTextFile(file: string, what: string, options: { maxBytes: number; fix: string }): string {
-  let stat: fs.Stats;
   try {
-    stat = fs.statSync(file);
+    return readRegularFile(file, { maxBytes: options.maxBytes }).toString('utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (e as Error).message})`;
-    throw new Error(`${what} ${file} ${why}: ${options.fix}`);
-  }
-  if (!stat.isFile()) throw new Error(`${what} ${file} is ${kindOf(stat)}, not a file: ${options.fix}`);
-  if (stat.size > options.maxBytes) throw new Error(`${what} ${file} has ${stat.size} bytes, more than the ${options.maxBytes} it may have: ${options.fix}`);
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-  try {
-    const buffer = Buffer.alloc(options.maxBytes + 1);
-    let length = 0;
-    for (let n; length <= options.maxBytes && (n = fs.readSync(fd, buffer, length, buffer.length - length, null)) > 0;) length += n;
-    if (length > options.maxBytes) throw new Error(`${what} ${file} grew past the ${options.maxBytes} bytes it may have while it was read: ${options.fix}`);
-    return buffer.subarray(0, length).toString('utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code) throw new Error(`${what} ${file} cannot be read (${code}): ${options.fix}`);
+    if (e instanceof FileRefused) throw new Error(`${what} ${e.message}: ${options.fix}`);
     throw e;
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
