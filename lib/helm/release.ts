@@ -181,10 +181,18 @@ export class HelmRelease extends Construct {
   }
 }
 
-/** Renders every release under `scope` in parallel; reports every release that failed, not just the first. */
-export async function renderReleases(scope: Construct, renderer: HelmRenderer): Promise<void> {
+/**
+ * Renders every release under `scope` in parallel; reports every release that failed, not just the first.
+ * `onRendered` hears of each release as it finishes, with its object count and time.
+ */
+export async function renderReleases(scope: Construct, renderer: HelmRenderer, onRendered?: (release: HelmRelease, objects: number, ms: number) => void): Promise<void> {
   const releases = scope.node.findAll().filter(HelmRelease.isHelmRelease);
-  const results = await Promise.allSettled(releases.map((r) => renderer.render(r.request)));
+  const results = await Promise.allSettled(releases.map(async (r) => {
+    const start = performance.now();
+    const objects = await renderer.render(r.request);
+    onRendered?.(r, objects.length, performance.now() - start);
+    return objects;
+  }));
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
   if (failures.length) throw new Error(failures.join('\n'));
   results.forEach((r, i) => releases[i].addRendered((r as PromiseFulfilledResult<RenderedObject[]>).value));
