@@ -13,14 +13,17 @@ function lockFile(text: string): string {
 const entry = (fields: string) => `charts:\n  demo:\n    repo: https://charts.example.com\n    chart: demo\n    version: 1.0.0\n${fields}`;
 
 describe('ChartLock', () => {
-  test('the repository lock pins every chart of the stack, with the published metallb digest', () => {
+  test('the repository lock pins every chart of the stack, with the published digests of metallb, jupyterhub and seldon-core-operator', () => {
     const lock = ChartLock.load(path.join(ROOT, 'helm-lock.yaml'));
-    expect(lock.charts.map((c) => `${c.key}=${c.chart}@${c.version}`)).toEqual([
-      'metallb=metallb@0.16.1', 'istio-base=base@1.30.3', 'istiod=istiod@1.30.3', 'istio-ingressgateway=gateway@1.30.3',
-      'jupyterhub=jupyterhub@4.4.0', 'seldon-core-operator=seldon-core-operator@1.18.2',
+    expect(lock.charts.map((c) => `${c.key}=${c.chart}@${c.version} ${c.repo} ${c.sha256 ?? 'unpinned'}`)).toEqual([
+      'metallb=metallb@0.16.1 https://metallb.github.io/metallb fb06bb584fcb7856f15733b2a6a2aff5b61b5c350687e341c163ae24a5938adc',
+      'istio-base=base@1.30.3 https://istio-release.storage.googleapis.com/charts unpinned',
+      'istiod=istiod@1.30.3 https://istio-release.storage.googleapis.com/charts unpinned',
+      'istio-ingressgateway=gateway@1.30.3 https://istio-release.storage.googleapis.com/charts unpinned',
+      'jupyterhub=jupyterhub@4.4.0 https://jupyterhub.github.io/helm-chart/ 99e429ca8205bf21468eaed978da7b425b94ead966db1875211dc310c6ebf228',
+      // The GCS bucket (storage.googleapis.com/seldon-charts) stops at 1.17.1.
+      'seldon-core-operator=seldon-core-operator@1.18.2 https://seldonio.github.io/helm-charts bd02ac11abe8e59c9b81791a0e4c702cff23bb336e6aa075e64bc64c7991366c',
     ]);
-    expect(lock.get('metallb').sha256).toBe('fb06bb584fcb7856f15733b2a6a2aff5b61b5c350687e341c163ae24a5938adc');
-    expect(lock.get('istiod').repo).toBe('https://istio-release.storage.googleapis.com/charts');
   });
 
   test('withDigest and save round-trip, keeping the order of the charts', () => {
