@@ -1,5 +1,5 @@
-import * as fs from 'fs';
 import * as yaml from 'js-yaml';
+import { writeFileAtomically } from '../files';
 import { MiB } from './bytes';
 import { FileRefused, readRegularFile } from './regular-file';
 import { describeYamlError } from './yaml-error';
@@ -133,12 +133,23 @@ export class ChartLock {
     return new ChartLock(this.file, this.charts.map((c) => (c.key === key ? { ...c, sha256: sha256.toLowerCase() } : c)));
   }
 
-  /** Writes the lock back, keys in their order, digests where known. */
-  public save(): void {
+  /** The lock as its file holds it: `header` (comment lines), then the charts in their order, digests where known. */
+  public text(header: string = HEADER): string {
     const charts: Record<string, object> = {};
     for (const c of this.charts) {
       charts[c.key] = { repo: c.repo, chart: c.chart, version: c.version, ...(c.sha256 ? { sha256: c.sha256 } : {}) };
     }
-    fs.writeFileSync(this.file, HEADER + yaml.dump({ charts }, { lineWidth: -1, quotingType: '"' }));
+    return header + yaml.dump({ charts }, { lineWidth: -1, quotingType: '"' });
+  }
+
+  /** Writes the lock back, atomically (a crash leaves the old lock or the new one). */
+  public save(): void {
+    writeFileAtomically(this.file, this.text());
+  }
+
+  /** Writes these charts as another lock, `file`, atomically, under `header`; returns that lock, read back and checked. */
+  public saveAs(file: string, header: string): ChartLock {
+    writeFileAtomically(file, this.text(header));
+    return ChartLock.load(file);
   }
 }

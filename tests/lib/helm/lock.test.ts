@@ -37,6 +37,27 @@ describe('ChartLock', () => {
     expect(fs.readFileSync(lock.file, 'utf8')).toMatch(/^# Helm charts this app renders/);
   });
 
+  test('save writes atomically: the same mode, and nothing left beside the lock', () => {
+    const dir = tmpDir();
+    const lock = writeLock(dir, [{ key: 'a', chart: 'a', version: '1.0.0' }]);
+    fs.chmodSync(lock.file, 0o640);
+    lock.withDigest('a', 'e'.repeat(64)).save();
+    expect(fs.readdirSync(dir)).toEqual(['helm-lock.yaml']);
+    expect(fs.statSync(lock.file).mode & 0o777).toBe(0o640);
+    expect(ChartLock.load(lock.file).get('a').sha256).toBe('e'.repeat(64));
+  });
+
+  test('saveAs writes the charts as another lock under the header given, leaves the original alone, and returns the new one read back', () => {
+    const dir = tmpDir();
+    const lock = writeLock(dir, [{ key: 'a', chart: 'a', version: '1.0.0' }]);
+    const before = fs.readFileSync(lock.file, 'utf8');
+    const other = path.join(dir, 'other.yaml');
+    const saved = lock.withDigest('a', 'd'.repeat(64)).saveAs(other, '# another lock\n');
+    expect(fs.readFileSync(other, 'utf8')).toBe(`# another lock\ncharts:\n  a:\n    repo: https://charts.example.com\n    chart: a\n    version: 1.0.0\n    sha256: ${'d'.repeat(64)}\n`);
+    expect([saved.file, saved.get('a').sha256]).toEqual([other, 'd'.repeat(64)]);
+    expect(fs.readFileSync(lock.file, 'utf8')).toBe(before);
+  });
+
   test('accepts an uppercase digest and keeps it lowercase; accepts oci:// and http:// repositories and pre-release versions', () => {
     const lock = ChartLock.load(lockFile(`charts:
   a: { repo: oci://registry.example.com/charts, chart: a, version: 1.0.0-rc.1+build.5, sha256: ${'AB'.repeat(32)} }
