@@ -47,6 +47,12 @@ describe('ChartLock', () => {
     expect(ChartLock.load(lock.file).get('a').sha256).toBe('e'.repeat(64));
   });
 
+  test('save keeps the comment the file starts with', () => {
+    const file = lockFile(`# A mirror lock, made here.\n# Second line.\n${entry('')}`);
+    ChartLock.load(file).withDigest('demo', 'c'.repeat(64)).save();
+    expect(fs.readFileSync(file, 'utf8')).toBe(`# A mirror lock, made here.\n# Second line.\n${entry(`    sha256: ${'c'.repeat(64)}\n`)}`);
+  });
+
   test('saveAs writes the charts as another lock under the header given, leaves the original alone, and returns the new one read back', () => {
     const dir = tmpDir();
     const lock = writeLock(dir, [{ key: 'a', chart: 'a', version: '1.0.0' }]);
