@@ -10,7 +10,7 @@ import { ChartLock, LockedChart } from './lock';
 import { FileRefused, readRegularFile } from './regular-file';
 import { runBoundedSync, RunStopped } from './run';
 import { createRunFolder, removeStaleRunFolders } from './run-folder';
-import { ArchiveFixes, archiveName, ChartStore, mirrorLockFile, mirrorRoute, readChartArchive, removeIfEmpty, StoredArchive } from './store';
+import { ArchiveFixes, archiveName, ChartStore, exists, mirrorLockFile, mirrorRoute, readChartArchive, removeIfEmpty, StoredArchive } from './store';
 
 /** What became of one chart: `ok` (there and verified), `downloaded`, `recorded` (downloaded, its digest recorded), `copied`, `pinned` (in a mirror lock), `mismatch` or `failed`. */
 export type ChartStatus = 'ok' | 'downloaded' | 'recorded' | 'copied' | 'pinned' | 'mismatch' | 'failed';
@@ -81,7 +81,7 @@ class Outcomes {
    * Throws if a chart is not there, verified, saying once what to do about archives that differ from the
    * lock (`mismatchFix`); the lines said the rest.
    */
-  public finish(lock: ChartLock, storeDir: string, options: { mismatchFix?: string; nothingWritten?: boolean } = {}): void {
+  public finish(lock: ChartLock, storeDir: string, options: { mismatchFix?: string; nothingWritten?: boolean; missing?: string } = {}): void {
     const of = (status: ChartStatus) => this.list.filter((o) => o.status === status).map((o) => o.key);
     const [mismatched, failed] = [of('mismatch'), of('failed')];
     if (!mismatched.length && !failed.length) return;
@@ -89,7 +89,7 @@ class Outcomes {
       ...(mismatched.length ? [`${mismatched.join(', ')} ${mismatched.length > 1 ? 'differ' : 'differs'} from the lock's digest${options.mismatchFix ? `: ${options.mismatchFix}` : ''}`] : []),
       ...(failed.length ? [`${failed.join(', ')} failed: the lines above say why and what to do`] : []),
     ];
-    throw new ChartsNotReady(`${mismatched.length + failed.length} of ${lock.charts.length} charts of ${lock.file} are not in ${storeDir}, verified` +
+    throw new ChartsNotReady(`${mismatched.length + failed.length} of ${lock.charts.length} charts of ${lock.file} ${options.missing ?? `are not in ${storeDir}, verified`}` +
       `${options.nothingWritten ? ' (nothing was written)' : ''}: ${parts.join('; ')}`, this.list);
   }
 }
@@ -136,7 +136,7 @@ export function pullCharts(options: PullOptions): PullResult {
   const { store } = options;
   let lock = options.lock;
   const outcomes = new Outcomes(options.log);
-  fs.mkdirSync(store.dir, { recursive: true });
+  store.create();
   removeStaleRunFolders(store.incomingDir());
   for (const chart of options.lock.charts) {
     const name = archiveName(chart);
@@ -222,12 +222,13 @@ export function copyCharts(options: CopyOptions): readonly ChartOutcome[] {
   const { store, lock } = options;
   const from = path.resolve(options.from);
   checkFolder(from, '--from');
+  store.create();
   const outcomes = new Outcomes(options.log);
   for (const chart of lock.charts) {
     const name = archiveName(chart);
     const source = path.join(from, name);
     const stored = store.find(chart);
-    if (!lexists(source)) {
+    if (!exists(source)) {
       const fix = `copy the published archive into ${from} (${helmPullCommand(chart)}, where that repository is reachable), or run \`npm run charts:pull\` online`;
       if (verified(stored, chart)) {
         outcomes.add(chart, 'ok', `${name} is not in ${from}; the store's copy ${verdict(chart)}`);
@@ -293,16 +294,6 @@ function checkFolder(dir: string, option: string): void {
   if (!st.isDirectory()) throw new Error(`${option} ${dir} is not a folder: give the folder that holds the chart archives, named as helm names them (<chart>-<version>.tgz)`);
 }
 
-/** Whether anything, even a dangling symlink, is at `file`. */
-function lexists(file: string): boolean {
-  try {
-    fs.lstatSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** How every mirror lock starts: what tells one apart from any other file that may be at its path. */
 export const MIRROR_LOCK_MARK = '# A mirror lock';
 
@@ -344,7 +335,7 @@ export function writeMirrorLock(options: MirrorOptions): MirrorResult {
       return undefined;
     }
   });
-  outcomes.finish(lock, store.dir, { nothingWritten: true });
+  outcomes.finish(lock, store.dir, { nothingWritten: true, missing: `have no usable archive in ${source}` });
   const base = path.basename(lock.file);
   let mirror = lock;
   const lines: Array<[LockedChart, string]> = [];
@@ -388,7 +379,7 @@ function checkMirrorTarget(file: string, lock: ChartLock, store: ChartStore): vo
   if (sameFile(file, lock.file)) {
     throw new Error(`--mirror-lock ${file} is the chart lock ${lock.file}: a mirror lock is a file of its own and the chart lock keeps the published digests; ${elsewhere}`);
   }
-  if (!lexists(file)) return;
+  if (!exists(file)) return;
   let head: string;
   try {
     head = readRegularFile(file, { maxBytes: MiB }).toString('utf8');

@@ -166,7 +166,7 @@ export class ChartStore {
    */
   public put(chart: LockedChart, content: Buffer): string {
     const file = this.pathOf(chart);
-    fs.mkdirSync(this.dir, { recursive: true });
+    this.create();
     const incoming = this.incomingDir();
     removeStaleRunFolders(incoming);
     const folder = createRunFolder(incoming);
@@ -194,6 +194,16 @@ export class ChartStore {
     return file;
   }
 
+  /** Creates the store's folder if it is missing (an ordinary folder, as mkdir makes it); throws naming it if it cannot. */
+  public create(): void {
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      throw new Error(`the chart store ${this.dir} cannot be created (${code}): set CHART_STORE to a folder this user may write, or to where it may create one`);
+    }
+  }
+
   /** Where downloads and copies are written before they are renamed into the store. */
   public incomingDir(): string {
     return path.join(this.dir, '.incoming');
@@ -210,7 +220,7 @@ export function removeIfEmpty(dir: string): void {
 }
 
 /** Whether anything, even a dangling symlink, is at `file`; permission problems are left to the read. */
-function exists(file: string): boolean {
+export function exists(file: string): boolean {
   try {
     fs.lstatSync(file);
     return true;

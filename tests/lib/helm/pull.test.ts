@@ -228,6 +228,15 @@ describe('the routes to a verified chart store', () => {
       expect(contents(store.dir).filter((f) => f !== 'alpha-1.0.0.tgz')).toEqual([]);
     });
 
+    test('fails on a chart store that cannot be created, naming it', () => {
+      const file = path.join(dir, 'a-file');
+      fs.writeFileSync(file, '');
+      const blocked = new ChartStore(path.join(file, 'store'));
+      expect(() => copyCharts({ lock, store: blocked, from: pub.dir, log })).toThrow(new Error(
+        `the chart store ${blocked.dir} cannot be created (ENOTDIR): set CHART_STORE to a folder this user may write, or to where it may create one`));
+      expect(lines).toEqual([]);
+    });
+
     test('fails on a folder that does not exist, naming the option and the folder', () => {
       expect(() => copyCharts({ lock, store, from: path.join(dir, 'nope'), log })).toThrow(new Error(
         `--from ${path.join(dir, 'nope')} does not exist: give the folder that holds the chart archives`));
@@ -314,7 +323,7 @@ describe('the routes to a verified chart store', () => {
       fs.writeFileSync(path.join(partial, 'gamma-3.0.0.tgz'), 'not gzip');
       const file = path.join(dir, 'mirror-lock.yaml');
       expect(() => writeMirrorLock({ lock, store, file, from: partial, log })).toThrow(new Error(
-        `2 of 3 charts of ${lock.file} are not in ${store.dir}, verified (nothing was written): beta, gamma failed: the lines above say why and what to do`));
+        `2 of 3 charts of ${lock.file} have no usable archive in ${partial} (nothing was written): beta, gamma failed: the lines above say why and what to do`));
       expect(lines).toEqual([
         `failed      beta: archive ${partial}/beta-2.0.0.tgz does not exist: copy the archive into ${partial}`,
         `failed      gamma: archive ${partial}/gamma-3.0.0.tgz is not a usable chart archive: it is not gzip-compressed, so not a chart archive; ` +
