@@ -142,7 +142,7 @@ export class ChartStore {
     if (!chart.sha256) return { file, sha256, content, pinned: false };
     if (sha256 !== chart.sha256.toLowerCase()) {
       throw new Error(`${what} archive ${file} has sha256 ${sha256}, the lock records ${chart.sha256}: ` +
-        `for the published archive, ${PULL}; if the store holds archives you re-packaged or mirrored, pin them in a lock of their own: ${mirrorRoute(this.dir)}`);
+        `to use the published archive, run \`npm run charts:pull\`, which replaces this copy; if the store holds archives you re-packaged or mirrored, pin them in a lock of their own: ${mirrorRoute(this.dir)}`);
     }
     return { file, sha256, content, pinned: true };
   }

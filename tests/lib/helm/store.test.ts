@@ -64,7 +64,7 @@ describe('ChartStore', () => {
     fs.copyFileSync(archive, file);
     const mirror = path.join(store.dir, 'mirror-lock.yaml');
     expect(() => store.check(chart('0'.repeat(64)))).toThrow(new Error(`chart "demo" (demo 1.2.3): archive ${file} has sha256 ${sha256(file)}, the lock records ${'0'.repeat(64)}: ` +
-      `for the published archive, ${PULL}; if the store holds archives you re-packaged or mirrored, pin them in a lock of their own: ` +
+      'to use the published archive, run `npm run charts:pull`, which replaces this copy; if the store holds archives you re-packaged or mirrored, pin them in a lock of their own: ' +
       `\`CHART_STORE=${store.dir} npm run charts:pull -- --mirror-lock ${mirror}\`, then \`CHART_STORE=${store.dir} CHART_LOCK=${mirror} npm run synth\``));
   });
 
