@@ -4,7 +4,7 @@ export { ChartLock, type LockedChart } from './helm/lock';
 export { HelmRelease, type HelmReleaseProps } from './helm/release';
 export { HelmRenderer, type HelmRendererOptions, type RenderTarget } from './helm/renderer';
 export { ChartStore } from './helm/store';
-export { pullCharts } from './helm/pull';
+export { ChartsNotReady, copyCharts, pullCharts, writeMirrorLock } from './helm/pull';
 export { checkValuesDir } from './helm/values';
 export { type Manifest } from './manifests';
 export { toYaml } from './output';

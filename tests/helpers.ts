@@ -134,3 +134,22 @@ export function processGone(pid: number): boolean {
 
 /** Root reads any file, whatever its mode: permission tests inject the error instead. */
 export const RUNNING_AS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/**
+ * A helm standing in for the chart repositories, offline: `helm pull CHART --version V --destination D`
+ * copies `<published>/CHART-V.tgz` into D, or fails as helm does when the repository lacks it. `pulls()`
+ * lists every pull as `CHART V`, with `HTTPS_PROXY=...` when helm got one. `helm version` answers.
+ */
+export function fakeRepositoryHelm(published: string): HelmBinary & { pulls(): string[] } {
+  const log = path.join(tmpDir('fake-repository-'), 'pulls.log');
+  const helm = fakeHelm([
+    'if [ "$1" = version ]; then echo v3.99.0; exit 0; fi',
+    '[ "$1" = pull ] || { echo "Error: the fake repository helm only pulls" >&2; exit 1; }',
+    'chart="$2"; shift 2',
+    'while [ $# -gt 0 ]; do case "$1" in --version) v="$2"; shift;; --destination) d="$2"; shift;; esac; shift; done',
+    `echo "$chart $v\${HTTPS_PROXY:+ HTTPS_PROXY=$HTTPS_PROXY}" >> '${log}'`,
+    `[ -f '${published}'/"$chart-$v.tgz" ] || { echo "Error: chart \\"$chart\\" version \\"$v\\" not found in https://charts.example.com repository" >&2; exit 1; }`,
+    `cp '${published}'/"$chart-$v.tgz" "$d/"`,
+  ].join('\n'));
+  return { ...helm, pulls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : []) };
+}

@@ -1,5 +1,5 @@
-import * as fs from 'fs';
 import * as yaml from 'js-yaml';
+import { writeFileAtomically } from '../files';
 import { MiB } from './bytes';
 import { FileRefused, readRegularFile } from './regular-file';
 import { describeYamlError } from './yaml-error';
@@ -82,6 +82,14 @@ function entryProblems(key: string, c: unknown): string[] {
   return problems;
 }
 
+/** The comment lines `text` starts with, as they are; undefined when it starts with none. */
+function leadingComment(text: string): string | undefined {
+  const lines = text.split('\n');
+  const n = lines.findIndex((l) => !l.startsWith('#'));
+  const comment = lines.slice(0, n < 0 ? lines.length : n);
+  return comment.length ? `${comment.join('\n')}\n` : undefined;
+}
+
 /** The chart lock, like Chart.lock or Tanka's chartfile: the one place chart coordinates live. */
 export class ChartLock {
   /** Reads and checks a lock file; throws listing every problem. */
@@ -111,10 +119,11 @@ export class ChartLock {
     const locked: LockedChart[] = Object.entries<any>(charts).map(([key, c]) => ({
       key, repo: c.repo, chart: c.chart, version: c.version, ...(c.sha256 ? { sha256: c.sha256.toLowerCase() } : {}),
     }));
-    return new ChartLock(file, locked);
+    return new ChartLock(file, locked, leadingComment(text));
   }
 
-  private constructor(public readonly file: string, public readonly charts: readonly LockedChart[]) {}
+  /** `header`: the comment lines the file starts with, which a save keeps (a mirror lock stays one). */
+  private constructor(public readonly file: string, public readonly charts: readonly LockedChart[], private readonly header?: string) {}
 
   /** The chart pinned under `key`; throws naming the keys that exist. */
   public get(key: string, formerKeys: readonly string[] = []): LockedChart {
@@ -130,15 +139,26 @@ export class ChartLock {
   /** A copy with `key`'s digest set. */
   public withDigest(key: string, sha256: string): ChartLock {
     this.get(key);
-    return new ChartLock(this.file, this.charts.map((c) => (c.key === key ? { ...c, sha256: sha256.toLowerCase() } : c)));
+    return new ChartLock(this.file, this.charts.map((c) => (c.key === key ? { ...c, sha256: sha256.toLowerCase() } : c)), this.header);
   }
 
-  /** Writes the lock back, keys in their order, digests where known. */
-  public save(): void {
+  /** The lock as its file holds it: `header` (comment lines; the file's own, else the chart lock's), then the charts in their order, digests where known. */
+  public text(header: string = this.header ?? HEADER): string {
     const charts: Record<string, object> = {};
     for (const c of this.charts) {
       charts[c.key] = { repo: c.repo, chart: c.chart, version: c.version, ...(c.sha256 ? { sha256: c.sha256 } : {}) };
     }
-    fs.writeFileSync(this.file, HEADER + yaml.dump({ charts }, { lineWidth: -1, quotingType: '"' }));
+    return header + yaml.dump({ charts }, { lineWidth: -1, quotingType: '"' });
+  }
+
+  /** Writes the lock back under the comment it started with, atomically (a crash leaves the old lock or the new one). */
+  public save(): void {
+    writeFileAtomically(this.file, this.text());
+  }
+
+  /** Writes these charts as another lock, `file`, atomically, under `header`; returns that lock, read back and checked. */
+  public saveAs(file: string, header: string): ChartLock {
+    writeFileAtomically(file, this.text(header));
+    return ChartLock.load(file);
   }
 }

@@ -6,7 +6,7 @@ import { MiB } from './bytes';
 import { LockedChart } from './lock';
 import { RunResult, RunStopped, runBounded } from './run';
 import { createRunFolder, removeStaleRunFolders } from './run-folder';
-import { ChartStore } from './store';
+import { archiveName, ChartStore, unpinnedNotice } from './store';
 import { parseValues, readValuesFile } from './values';
 import { describeYamlError } from './yaml-error';
 
@@ -45,7 +45,7 @@ export interface HelmRendererOptions {
   readonly target: RenderTarget;
   /** Helm's private home: config, cache, data, and `runs/`, the private folder of each render. */
   readonly homeDir: string;
-  /** Where warnings go. @default - stderr */
+  /** Where `reportUnpinned` sends its notice. @default - stderr */
   readonly warn?: (message: string) => void;
   /** How long `helm template` may run for one release, in seconds; then helm and its process group are killed. @default 120 */
   readonly timeoutSeconds?: number;
@@ -88,15 +88,36 @@ function removeLegacyValuesFiles(home: string): void {
 export class HelmRenderer {
   private readonly warn: (message: string) => void;
   private swept = false;
+  /** The archives the lock pins no digest for, by file name, in the order the renders met them. */
+  private readonly unpinned = new Set<string>();
+  private readonly reported = new Set<string>();
 
   constructor(private readonly options: HelmRendererOptions) {
-    this.warn = options.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`));
+    this.warn = options.warn ?? ((m) => process.stderr.write(`${m}\n`));
     const t = options.timeoutSeconds;
     if (t !== undefined && !(Number.isFinite(t) && t > 0)) throw new Error(`invalid helm timeout ${t}: give a positive number of seconds, such as ${DEFAULT_HELM_TIMEOUT_SECONDS}`);
   }
 
   public get helm(): HelmBinary {
     return this.options.helm;
+  }
+
+  /** The archives rendered so far that the lock pins no digest for (checked as chart archives only), by file name. */
+  public get unpinnedArchives(): readonly string[] {
+    return [...this.unpinned];
+  }
+
+  /**
+   * Sends one notice line to `warn` naming the archives rendered without a digest that no earlier call
+   * named, and returns it; undefined (and nothing sent) when there are none. Call it once a run has
+   * rendered everything, so the run says it once, however many renders it made.
+   */
+  public reportUnpinned(): string | undefined {
+    const fresh = [...this.unpinned].filter((a) => !this.reported.has(a));
+    const notice = unpinnedNotice(fresh);
+    if (notice) this.warn(notice);
+    for (const a of fresh) this.reported.add(a);
+    return notice;
   }
 
   /** The helm arguments for a release, reading `inputs`. */
@@ -120,7 +141,7 @@ export class HelmRenderer {
     const { chart, releaseName } = request;
     const what = `release "${releaseName}" (chart ${chart.chart} ${chart.version})`;
     const archive = this.options.store.check(chart);
-    if (archive.warning) this.warn(archive.warning);
+    if (!archive.pinned) this.unpinned.add(archiveName(chart));
     const values = request.valuesFiles.map((file) => {
       let content: Buffer;
       try {

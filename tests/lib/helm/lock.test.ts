@@ -13,14 +13,17 @@ function lockFile(text: string): string {
 const entry = (fields: string) => `charts:\n  demo:\n    repo: https://charts.example.com\n    chart: demo\n    version: 1.0.0\n${fields}`;
 
 describe('ChartLock', () => {
-  test('the repository lock pins every chart of the stack, with the published metallb digest', () => {
+  test('the repository lock pins every chart of the stack, with the published digests of metallb, jupyterhub and seldon-core-operator', () => {
     const lock = ChartLock.load(path.join(ROOT, 'helm-lock.yaml'));
-    expect(lock.charts.map((c) => `${c.key}=${c.chart}@${c.version}`)).toEqual([
-      'metallb=metallb@0.16.1', 'istio-base=base@1.30.3', 'istiod=istiod@1.30.3', 'istio-ingressgateway=gateway@1.30.3',
-      'jupyterhub=jupyterhub@4.4.0', 'seldon-core-operator=seldon-core-operator@1.18.2',
+    expect(lock.charts.map((c) => `${c.key}=${c.chart}@${c.version} ${c.repo} ${c.sha256 ?? 'unpinned'}`)).toEqual([
+      'metallb=metallb@0.16.1 https://metallb.github.io/metallb fb06bb584fcb7856f15733b2a6a2aff5b61b5c350687e341c163ae24a5938adc',
+      'istio-base=base@1.30.3 https://istio-release.storage.googleapis.com/charts unpinned',
+      'istiod=istiod@1.30.3 https://istio-release.storage.googleapis.com/charts unpinned',
+      'istio-ingressgateway=gateway@1.30.3 https://istio-release.storage.googleapis.com/charts unpinned',
+      'jupyterhub=jupyterhub@4.4.0 https://jupyterhub.github.io/helm-chart/ 99e429ca8205bf21468eaed978da7b425b94ead966db1875211dc310c6ebf228',
+      // The GCS bucket (storage.googleapis.com/seldon-charts) stops at 1.17.1.
+      'seldon-core-operator=seldon-core-operator@1.18.2 https://seldonio.github.io/helm-charts bd02ac11abe8e59c9b81791a0e4c702cff23bb336e6aa075e64bc64c7991366c',
     ]);
-    expect(lock.get('metallb').sha256).toBe('fb06bb584fcb7856f15733b2a6a2aff5b61b5c350687e341c163ae24a5938adc');
-    expect(lock.get('istiod').repo).toBe('https://istio-release.storage.googleapis.com/charts');
   });
 
   test('withDigest and save round-trip, keeping the order of the charts', () => {
@@ -32,6 +35,33 @@ describe('ChartLock', () => {
     expect(again.get('a').sha256).toBe('f'.repeat(64));
     expect(again.get('b').sha256).toBeUndefined();
     expect(fs.readFileSync(lock.file, 'utf8')).toMatch(/^# Helm charts this app renders/);
+  });
+
+  test('save writes atomically: the same mode, and nothing left beside the lock', () => {
+    const dir = tmpDir();
+    const lock = writeLock(dir, [{ key: 'a', chart: 'a', version: '1.0.0' }]);
+    fs.chmodSync(lock.file, 0o640);
+    lock.withDigest('a', 'e'.repeat(64)).save();
+    expect(fs.readdirSync(dir)).toEqual(['helm-lock.yaml']);
+    expect(fs.statSync(lock.file).mode & 0o777).toBe(0o640);
+    expect(ChartLock.load(lock.file).get('a').sha256).toBe('e'.repeat(64));
+  });
+
+  test('save keeps the comment the file starts with', () => {
+    const file = lockFile(`# A mirror lock, made here.\n# Second line.\n${entry('')}`);
+    ChartLock.load(file).withDigest('demo', 'c'.repeat(64)).save();
+    expect(fs.readFileSync(file, 'utf8')).toBe(`# A mirror lock, made here.\n# Second line.\n${entry(`    sha256: ${'c'.repeat(64)}\n`)}`);
+  });
+
+  test('saveAs writes the charts as another lock under the header given, leaves the original alone, and returns the new one read back', () => {
+    const dir = tmpDir();
+    const lock = writeLock(dir, [{ key: 'a', chart: 'a', version: '1.0.0' }]);
+    const before = fs.readFileSync(lock.file, 'utf8');
+    const other = path.join(dir, 'other.yaml');
+    const saved = lock.withDigest('a', 'd'.repeat(64)).saveAs(other, '# another lock\n');
+    expect(fs.readFileSync(other, 'utf8')).toBe(`# another lock\ncharts:\n  a:\n    repo: https://charts.example.com\n    chart: a\n    version: 1.0.0\n    sha256: ${'d'.repeat(64)}\n`);
+    expect([saved.file, saved.get('a').sha256]).toEqual([other, 'd'.repeat(64)]);
+    expect(fs.readFileSync(lock.file, 'utf8')).toBe(before);
   });
 
   test('accepts an uppercase digest and keeps it lowercase; accepts oci:// and http:// repositories and pre-release versions', () => {

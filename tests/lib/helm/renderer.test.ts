@@ -2,8 +2,10 @@ import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { K3S_TARGET } from '../../../config';
-import { ChartStore, HelmBinary, HelmRenderer, LockedChart } from '../../../lib';
-import { fakeHelm, fixtureChart, fixtureStore, processGone, ROOT, testHelm, testRenderer, tmpDir } from '../../helpers';
+import { App, Chart } from 'cdk8s';
+import { ChartStore, HelmBinary, HelmRelease, HelmRenderer, LockedChart } from '../../../lib';
+import { renderReleases } from '../../../lib/helm/release';
+import { fakeHelm, fixtureChart, fixtureStore, packageChart, processGone, ROOT, sha256Of, testHelm, testRenderer, tmpDir } from '../../helpers';
 
 /** A ConfigMap, so a fake helm that prints it has rendered something. */
 const ONE_OBJECT = 'printf "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: x\\n"';
@@ -86,10 +88,40 @@ describe('HelmRenderer', () => {
     expect(fs.readdirSync(path.join(home, 'values'))).toEqual(['mine.yaml']);
   });
 
-  test('warns when the lock has no digest for the archive', async () => {
+  test('says once per run, in one line, which archives the lock pins no digest for, however many releases and renders', async () => {
+    // GIVEN three unpinned charts and a pinned one, each in two releases, and a run that renders the tree twice (as synth --check does)
+    const standIns = new ChartStore(tmpDir());
+    const charts = ['alpha', 'beta', 'gamma', 'delta'].map((name) => ({ ...fixtureChart(name, '1.0.0'), key: name }));
+    const pinned = { ...charts[3], sha256: sha256Of(packageChart('stand-in', standIns.dir, { name: 'delta', version: '1.0.0' })) };
+    for (const c of charts.slice(0, 3)) packageChart('stand-in', standIns.dir, { name: c.chart, version: c.version });
+    const tree = () => {
+      const app = new App();
+      const parent = new Chart(app, 'c');
+      for (const [i, chart] of [...charts.slice(0, 3), pinned].entries()) {
+        for (const n of [1, 2]) new HelmRelease(parent, `${chart.key}-${n}`, { chart, releaseName: `${chart.key}-${n}`, namespace: `ns-${i}` });
+      }
+      return app;
+    };
     const warnings: string[] = [];
-    await testRenderer(store, warnings).render(request(crdsDir));
-    expect(warnings).toEqual([expect.stringContaining('the lock records no digest')]);
+    const renderer = testRenderer(standIns, warnings);
+    // WHEN
+    await renderReleases(tree(), renderer);
+    await renderReleases(tree(), renderer);
+    expect(warnings).toEqual([]);
+    const notice = renderer.reportUnpinned();
+    // THEN one line, naming each unpinned archive once, and a second report says nothing new
+    expect(warnings).toEqual(['notice: the lock pins no digest for alpha-1.0.0.tgz, beta-1.0.0.tgz, gamma-1.0.0.tgz; `npm run charts:pull` records them when it downloads them']);
+    expect(notice).toBe(warnings[0]);
+    expect(renderer.unpinnedArchives).toEqual(['alpha-1.0.0.tgz', 'beta-1.0.0.tgz', 'gamma-1.0.0.tgz']);
+    expect(renderer.reportUnpinned()).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+  });
+
+  test('reports nothing when every archive rendered is pinned', async () => {
+    const warnings: string[] = [];
+    const renderer = testRenderer(store, warnings);
+    await renderer.render(request({ ...crdsDir, sha256: sha256Of(store.pathOf(crdsDir)) }));
+    expect([renderer.reportUnpinned(), warnings]).toEqual([undefined, []]);
   });
 
   test('fails with helm\'s message when a chart does not render, naming the release and chart', async () => {

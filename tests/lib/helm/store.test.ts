@@ -1,13 +1,15 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ChartStore, LockedChart } from '../../../lib';
+import { mirrorRoute, unpinnedNotice } from '../../../lib/helm/store';
 import { packageChart, RUNNING_AS_ROOT, tmpDir } from '../../helpers';
 
 const chart = (sha256?: string, c: Partial<LockedChart> = {}): LockedChart => ({ key: 'demo', repo: 'https://charts.example.com', chart: 'demo', version: '1.2.3', sha256, ...c });
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 const PULL = 'delete it and run `npm run charts:pull` to fetch the published archive';
+const OFFLINE = 'offline, `npm run charts:pull -- --from DIR` copies them from a folder DIR';
 
 describe('ChartStore', () => {
   afterEach(() => jest.restoreAllMocks());
@@ -26,14 +28,14 @@ describe('ChartStore', () => {
     expect(store.pathOf(chart())).toBe(file);
   });
 
-  test('an archive matching the lock passes without a warning, with the bytes it checked', () => {
+  test('an archive matching the lock passes, pinned, with the bytes it checked', () => {
     fs.copyFileSync(archive, file);
-    expect(store.check(chart(sha256(file)))).toEqual({ file, sha256: sha256(file), content: fs.readFileSync(file) });
+    expect(store.check(chart(sha256(file)))).toEqual({ file, sha256: sha256(file), content: fs.readFileSync(file), pinned: true });
   });
 
   test('the lock\'s digest is compared without regard to case', () => {
     fs.copyFileSync(archive, file);
-    expect(store.check(chart(sha256(file).toUpperCase())).warning).toBeUndefined();
+    expect(store.check(chart(sha256(file).toUpperCase())).pinned).toBe(true);
   });
 
   test('a symlink to an archive inside the store is followed', () => {
@@ -42,24 +44,82 @@ describe('ChartStore', () => {
     expect(store.check(chart(sha256(archive))).sha256).toBe(sha256(archive));
   });
 
-  test('an archive the lock has no digest for passes with a warning that names it', () => {
+  test('an archive the lock has no digest for passes, not pinned, and says nothing itself', () => {
     fs.copyFileSync(archive, file);
-    expect(store.check(chart()).warning).toBe(`chart "demo" (demo 1.2.3): the lock records no digest for ${file} (sha256 ${sha256(file)}); ` +
-      'run `npm run charts:pull` to verify it against the chart repository and record it');
+    expect(store.check(chart())).toEqual({ file, sha256: sha256(file), content: fs.readFileSync(file), pinned: false });
   });
 
-  test('fails on a missing archive, naming the chart, the file and the fix', () => {
-    expect(() => store.check(chart())).toThrow(`chart "demo" (demo 1.2.3): archive ${file} is not in the chart store: run \`npm run charts:pull\`, or set CHART_STORE to a folder that holds it`);
+  test('fails on a missing archive, naming the chart, the file and the fixes online and offline', () => {
+    expect(() => store.check(chart())).toThrow(new Error(`chart "demo" (demo 1.2.3): archive ${file} is not in the chart store: ` +
+      `run \`npm run charts:pull\` (${OFFLINE}), or set CHART_STORE to a folder that holds it`));
   });
 
   test('fails on a missing store, saying it is the store that is missing', () => {
     const gone = new ChartStore(path.join(store.dir, 'nope'));
-    expect(() => gone.check(chart())).toThrow(`chart "demo" (demo 1.2.3): the chart store ${gone.dir} does not exist: run \`npm run charts:pull\`, or set CHART_STORE to the folder that holds the archives`);
+    expect(() => gone.check(chart())).toThrow(new Error(`chart "demo" (demo 1.2.3): the chart store ${gone.dir} does not exist: ` +
+      `run \`npm run charts:pull\` (${OFFLINE}), or set CHART_STORE to the folder that holds the archives`));
   });
 
-  test('fails on a digest mismatch, naming both digests', () => {
+  test('fails on a digest mismatch, naming both digests and both ways out: the published archive, or a mirror lock with its commands', () => {
     fs.copyFileSync(archive, file);
-    expect(() => store.check(chart('0'.repeat(64)))).toThrow(`chart "demo" (demo 1.2.3): archive ${file} has sha256 ${sha256(file)}, the lock records ${'0'.repeat(64)}: ${PULL}`);
+    const mirror = path.join(store.dir, 'mirror-lock.yaml');
+    expect(() => store.check(chart('0'.repeat(64)))).toThrow(new Error(`chart "demo" (demo 1.2.3): archive ${file} has sha256 ${sha256(file)}, the lock records ${'0'.repeat(64)}: ` +
+      'to use the published archive, run `npm run charts:pull`, which replaces this copy; if the store holds archives you re-packaged or mirrored, pin them in a lock of their own: ' +
+      `\`CHART_STORE=${store.dir} npm run charts:pull -- --mirror-lock ${mirror}\`, then \`CHART_STORE=${store.dir} CHART_LOCK=${mirror} npm run synth\``));
+  });
+
+  test('the mirror route names the folder to copy from when there is one', () => {
+    expect(mirrorRoute('/s', '/media/charts')).toBe(
+      '`CHART_STORE=/s npm run charts:pull -- --mirror-lock /s/mirror-lock.yaml --from /media/charts`, then `CHART_STORE=/s CHART_LOCK=/s/mirror-lock.yaml npm run synth`');
+  });
+
+  test('find tells nothing, an archive with its digest, and an unusable file apart, without judging against the lock', () => {
+    expect(store.find(chart('0'.repeat(64)))).toEqual({ found: 'none' });
+    fs.copyFileSync(archive, file);
+    expect(store.find(chart('0'.repeat(64)))).toEqual({ found: 'archive', sha256: sha256(archive), content: fs.readFileSync(archive) });
+    fs.writeFileSync(file, '<html>rate limited</html>');
+    expect(store.find(chart())).toEqual({ found: 'unusable', problem: 'it is not a usable chart archive: it is not gzip-compressed, so not a chart archive' });
+  });
+
+  test('put writes the archive in place with the usual mode, replacing what was there, and leaves nothing else in the store', () => {
+    const fresh = new ChartStore(path.join(tmpDir(), 'new-store'));
+    fs.mkdirSync(fresh.dir);
+    fs.writeFileSync(fresh.pathOf(chart()), 'old and damaged');
+    const content = fs.readFileSync(archive);
+    expect(fresh.put(chart(), content)).toBe(fresh.pathOf(chart()));
+    expect(fs.readFileSync(fresh.pathOf(chart()))).toEqual(content);
+    expect(fs.statSync(fresh.pathOf(chart())).mode & 0o777).toBe(0o644);
+    expect(fs.readdirSync(fresh.dir)).toEqual(['demo-1.2.3.tgz']);
+  });
+
+  test('put removes what a killed put left half-written in the store', () => {
+    const dead = spawnSync('true').pid!;
+    const left = path.join(store.dir, '.incoming', `run-${dead}-Ab12Cd`);
+    fs.mkdirSync(left, { recursive: true });
+    fs.writeFileSync(path.join(left, 'demo-1.2.3.tgz'), fs.readFileSync(archive).subarray(0, 100));
+    store.put(chart(), fs.readFileSync(archive));
+    expect(fs.readdirSync(store.dir)).toEqual(['demo-1.2.3.tgz']);
+  });
+
+  test('put creates a missing store as an ordinary folder, not a private one', () => {
+    const fresh = new ChartStore(path.join(tmpDir(), 'a', 'store'));
+    fresh.put(chart(), fs.readFileSync(archive));
+    expect(fs.statSync(fresh.dir).mode & 0o777).toBe(0o777 & ~process.umask());
+  });
+
+  test('fails to put an archive where a folder is, saying so, and leaves no partial copy', () => {
+    fs.mkdirSync(file);
+    fs.writeFileSync(path.join(file, 'mine'), 'not the tool\'s');
+    expect(() => store.put(chart(), fs.readFileSync(archive))).toThrow(new Error(`chart "demo" (demo 1.2.3): the archive cannot be put at ${file} (EISDIR): ` +
+      'that path must be free or hold an archive; move what is there out of the chart store'));
+    expect(fs.readdirSync(store.dir)).toEqual(['demo-1.2.3.tgz']);
+    expect(fs.readdirSync(file)).toEqual(['mine']);
+  });
+
+  test('the notice names every archive without a digest in one line, and is nothing when there are none', () => {
+    expect(unpinnedNotice(['base-1.30.3.tgz', 'istiod-1.30.3.tgz', 'gateway-1.30.3.tgz'])).toBe(
+      'notice: the lock pins no digest for base-1.30.3.tgz, istiod-1.30.3.tgz, gateway-1.30.3.tgz; `npm run charts:pull` records them when it downloads them');
+    expect(unpinnedNotice([])).toBeUndefined();
   });
 
   test(`fails on an archive it may not read, saying so${RUNNING_AS_ROOT ? ' (the error is injected: root reads anything)' : ''}`, () => {
