@@ -60,6 +60,7 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   const helm = helmFromEnv(env, settings.cacheDir, out.log);
   const renderer = new HelmRenderer({
     helm, store: settings.store, target: renderTargetFor(config.kubernetesVersion), homeDir: settings.helmHome, timeoutSeconds: helmTimeoutSeconds,
+    warn: out.log,
   });
   const k3d = k3dClusterConfig(config);
   const options = { renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE, files: new Map(k3d ? [[K3D_CONFIG_FILE, toYaml(k3d)]] : []) };
@@ -67,11 +68,13 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
 
   if (check) {
     await checkSynthesis([first.app, build().app], { ...options, outdir: paths.outdir });
+    renderer.reportUnpinned();
     out.log(`check passed: two synths are identical, and so is ${rel(paths.outdir)}`);
     return;
   }
 
   const manifests = await synthesize(first.app, { ...options, outdir: paths.outdir, secretsDir: paths.secretsDir });
+  renderer.reportUnpinned();
   const counts = Object.entries(PHASE_FILES).map(([phase, file]) => `${file}: ${manifests.filter((m) => String(m.phase) === phase).length}`);
   out.log(`wrote ${manifests.length} objects to ${rel(paths.outdir)} (${counts.join(', ')}); Secrets with values to ${rel(paths.secretsDir)}` +
     (k3d ? `; the k3d cluster config to ${rel(paths.outdir)}${K3D_CONFIG_FILE} (k3d cluster create --config ${rel(paths.outdir)}${K3D_CONFIG_FILE})` : ''));

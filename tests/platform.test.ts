@@ -206,6 +206,20 @@ describe('npm run synth', () => {
     expect(readTree(outdir)).toEqual(before);
   });
 
+  test('names the archives the lock pins no digest for in one notice line, however many renders', () => {
+    const { lock, store } = standInCharts();
+    const partial = writeLock(tmpDir(), lock.charts.map((c) => (c.key.startsWith('istio') ? { ...c, sha256: undefined } : c)));
+    const outdir = path.join(tmpDir(), 'dist');
+    const synth = (...args: string[]) => spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts', ...args], {
+      cwd: ROOT, encoding: 'utf8', env: childEnv({ CHART_STORE: store.dir, CHART_LOCK: partial.file, CDK8S_OUTDIR: outdir }),
+    });
+    for (const res of [synth(), synth('--check')]) {
+      expect(res.status).toBe(0);
+      expect(res.stderr.split('\n').filter((l) => /notice|warning/.test(l))).toEqual([
+        'notice: the lock pins no digest for base-1.30.3.tgz, istiod-1.30.3.tgz, gateway-1.30.3.tgz; `npm run charts:pull` records them when it downloads them']);
+    }
+  });
+
   test('fails on an unknown argument with the usage and exit code 2', () => {
     const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts', '--chek'], { cwd: ROOT, encoding: 'utf8', env: childEnv() });
     expect([res.status, res.stderr]).toEqual([2, 'error: Unknown option \'--chek\'\nusage: npm run synth -- [--check]\n(npm run synth -- --help for more)\n']);
