@@ -1,9 +1,9 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ChartLock, ChartStore, findHelm, HelmBinary, HelmRenderer, isolatedHelmEnv, LockedChart } from '../lib';
+import { ChartLock, ChartStore, findHelm, HelmBinary, HelmRenderer, isolatedHelmEnv, LockedChart, MARKER_FILE } from '../lib';
 import { K3S_TARGET } from '../charts';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -94,4 +94,32 @@ export function readTree(dir: string): Record<string, string> {
 
 export function loadAll(text: string): any[] {
   return yaml.loadAll(text).filter((d) => d !== null);
+}
+
+/** The output files of a folder, as readTree gives them, without synth's marker. */
+export function readOutputTree(dir: string): Record<string, string> {
+  const { [MARKER_FILE]: _, ...files } = readTree(dir);
+  return files;
+}
+
+/** Every entry under `dir` (files by content, folders, links by target, modes), to show a folder is byte for byte as it was. */
+export function treeState(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    const p = path.join(dir, rel);
+    const st = fs.lstatSync(p);
+    const mode = (st.mode & 0o7777).toString(8);
+    if (st.isSymbolicLink()) out[rel || '.'] = `link ${fs.readlinkSync(p)}`;
+    else if (st.isDirectory()) {
+      out[rel || '.'] = `folder ${mode}`;
+      for (const name of fs.readdirSync(p).sort()) walk(rel ? path.join(rel, name) : name);
+    } else out[rel || '.'] = `file ${mode} ${fs.readFileSync(p).toString('base64')}`;
+  };
+  walk('');
+  return out;
+}
+
+/** The PID of a process that has ended, for locks whose holder is gone. */
+export function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid!;
 }
