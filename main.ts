@@ -8,7 +8,8 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { hostsLines, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, Platform, renderTargetFor } from './charts';
 import {
-  ARGO_CD_SYNC_WAVE, diffOutputs, HelmRenderer, loadInstallationKey, PHASE_FILES, readOutputDir, renderTree, secretsDirOf, synthesize, toYaml,
+  ARGO_CD_SYNC_WAVE, diffOutputs, HelmRenderer, loadInstallationKey, PHASE_FILES, readOutputDir, recoverOutput, renderTree, secretsDirOf, synthesize, toYaml,
+  withMarkers,
 } from './lib';
 import { configFileFrom, engineSettings, helmFromEnv } from './settings';
 
@@ -26,7 +27,8 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   const settings = engineSettings(env, root, lockFile);
   const { lock, store } = settings;
   const outdir = path.resolve(env.CDK8S_OUTDIR ?? path.join(root, 'dist'));
-  const key = loadInstallationKey({ explicit: env.PLATFORM_KEY, explicitName: 'PLATFORM_KEY', file: path.join(root, '.platform-key') });
+  const keyFile = path.join(root, '.platform-key');
+  const key = loadInstallationKey({ explicit: env.PLATFORM_KEY, explicitName: 'PLATFORM_KEY', file: keyFile });
   if (key.created) out.log(`created the installation key ${key.source}: keep it (secrets derive from it) and out of git`);
 
   const build = () => {
@@ -42,6 +44,7 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   const options = { renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE, files: new Map(k3d ? [[K3D_CONFIG_FILE, toYaml(k3d)]] : []) };
 
   if (check) {
+    await recoverOutput({ outdir, secretsDir: secretsDirOf({ outdir }) }, { command: 'synth --check' });
     const one = await renderTree(first.app, options);
     const two = await renderTree(build().app, options);
     const unstable = [
@@ -49,13 +52,20 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
       ...diffOutputs(one.outputs.secrets, two.outputs.secrets).map((d) => `(secrets) ${d}`),
     ];
     if (unstable.length) throw new Error(`two synths from the same sources differ:\n${unstable.join('\n')}`);
-    const stale = diffOutputs(readOutputDir(outdir), one.outputs.manifests);
+    const stale = diffOutputs(readOutputDir(outdir), withMarkers(one.outputs.manifests, one.outputs.secrets).output);
     if (stale.length) throw new Error(`${outdir} differs from what the sources give (run npm run synth and review the diff):\n${stale.join('\n')}`);
     out.log(`check passed: two synths are identical, and so is ${path.relative(process.cwd(), outdir) || '.'}/`);
     return;
   }
 
-  const manifests = await synthesize(first.app, { ...options, outdir });
+  // Synth replaces its output folders as a whole: never these, nor a folder holding one.
+  const protectedPaths = [
+    { path: root, what: 'the repository' }, { path: configFile, what: 'the configuration file' },
+    { path: valuesDir, what: 'the values folder', containsNoOutput: true }, { path: lock.file, what: 'the chart lock' },
+    { path: store.dir, what: 'the chart store', containsNoOutput: true }, { path: keyFile, what: 'the installation key file' },
+    { path: settings.cacheDir, what: 'the cache folder' },
+  ];
+  const manifests = await synthesize(first.app, { ...options, outdir, protectedPaths, earlierOutputNames: [K3D_CONFIG_FILE] });
   const counts = Object.entries(PHASE_FILES).map(([phase, file]) => `${file}: ${manifests.filter((m) => String(m.phase) === phase).length}`);
   const rel = (d: string) => `${path.relative(process.cwd(), d) || '.'}/`;
   out.log(`wrote ${manifests.length} objects to ${rel(outdir)} (${counts.join(', ')}); Secrets with values to ${rel(secretsDirOf({ outdir }))}` +

@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import { renderReleases } from './helm/release';
 import { HelmRenderer } from './helm/renderer';
 import { collectManifests, CollectOptions, Manifest } from './manifests';
-import { carriesSecretData, Outputs, renderOutputs, writeAtomically } from './output';
+import { carriesSecretData, Outputs, renderOutputs } from './output';
+import { OutputOptions, withOutput } from './output-writer';
 import { PHASE_FILES } from './phases';
 import { validateManifests } from './validation';
 
@@ -12,12 +13,15 @@ export interface RenderOptions extends CollectOptions {
   readonly files?: ReadonlyMap<string, string>;
 }
 
-export interface SynthesizeOptions extends RenderOptions {
+export interface SynthesizeOptions extends RenderOptions, OutputOptions {
   /** The output folder, replaced as a whole. */
   readonly outdir: string;
   /** Where Secrets that carry values go, replaced as a whole. @default - `<outdir>-secrets` */
   readonly secretsDir?: string;
 }
+
+/** The phase files synth writes and has written (`0N-*.yaml`), for output folders from before the marker. */
+export const PHASE_FILE_NAMES = /^0[0-9]-[^/]+\.yaml$/;
 
 export interface Synthesis {
   readonly manifests: Manifest[];
@@ -44,9 +48,15 @@ export function secretsDirOf(options: { outdir: string; secretsDir?: string }): 
   return options.secretsDir ?? `${options.outdir.replace(/[\\/]+$/, '')}-secrets`;
 }
 
-/** Renders the tree and replaces the output folders. Nothing is written unless every step succeeds. */
+/**
+ * Renders the tree and replaces the output folders, holding their lock throughout. Refuses folders that
+ * are not synth's to replace before rendering; nothing is written unless every step succeeds.
+ */
 export async function synthesize(root: Construct, options: SynthesizeOptions): Promise<Manifest[]> {
-  const { manifests, outputs } = await renderTree(root, options);
-  writeAtomically(new Map([[options.outdir, outputs.manifests], [secretsDirOf(options), outputs.secrets]]));
-  return manifests;
+  const earlierOutputNames = [PHASE_FILE_NAMES, ...(options.files?.keys() ?? []), ...(options.earlierOutputNames ?? [])];
+  return withOutput({ outdir: options.outdir, secretsDir: secretsDirOf(options) }, { ...options, earlierOutputNames }, async (output) => {
+    const { manifests, outputs } = await renderTree(root, options);
+    output.write(outputs.manifests, outputs.secrets);
+    return manifests;
+  });
 }
