@@ -19,4 +19,5 @@ export * from './validation';
 export * from './tools';
 export * from './deploy/plan';
 export * from './deploy/execute';
+export * from './deploy/pair';
 export * from './helm/values';

