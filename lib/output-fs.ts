@@ -79,6 +79,14 @@ export const nodeOutputFs: OutputFs = {
   rmdir: (p) => fs.rmdirSync(p),
 };
 
+/** Creates `dir` and any missing folders above it, flushing each new entry into its parent. */
+export function makeFolders(io: OutputFs, dir: string): void {
+  if (io.lstat(dir)) return;
+  makeFolders(io, path.dirname(dir));
+  io.mkdir(dir, 0o755);
+  io.fsyncDir(path.dirname(dir));
+}
+
 /** Removes a file or a folder with everything in it, one entry at a time through `io`; nothing when absent. */
 export function removeTree(io: OutputFs, p: string): void {
   const st = io.lstat(p);

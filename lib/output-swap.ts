@@ -4,7 +4,7 @@
 // The caller holds the output's lock (output-lock.ts).
 import { randomBytes } from 'crypto';
 import * as path from 'path';
-import { describedFs, nodeOutputFs, OutputFs, OutputFsError, removeTree } from './output-fs';
+import { describedFs, makeFolders, nodeOutputFs, OutputFs, OutputFsError, removeTree } from './output-fs';
 import { OutputPair, shorten } from './output-guard';
 
 export interface SwapOptions {
@@ -45,14 +45,6 @@ function unique(items: readonly string[]): string[] {
   return [...new Set(items)];
 }
 
-/** Creates `dir` and any missing folders above it, flushing each new entry into its parent. */
-function makeFolders(io: OutputFs, dir: string): void {
-  if (io.lstat(dir)) return;
-  makeFolders(io, path.dirname(dir));
-  io.mkdir(dir, 0o755);
-  io.fsyncDir(path.dirname(dir));
-}
-
 /** Writes the files into `staging` (created here), each flushed, then every folder flushed. */
 function stage(io: OutputFs, staging: string, files: ReadonlyMap<string, string>, secret: boolean): void {
   const dirMode = secret ? 0o700 : 0o755;
@@ -85,7 +77,7 @@ export interface PairFiles {
  */
 export function writePair(pair: OutputPair, files: PairFiles, options: SwapOptions = {}): void {
   const io = describedFs(options.fs ?? nodeOutputFs);
-  const log = options.log ?? ((l: string) => process.stderr.write(`warning: ${l}\n`));
+  const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const [outdir, secretsDir] = targetsOf(pair);
   const folders = [{ ...swapOf(outdir, id), files: files.output, secret: false }, { ...swapOf(secretsDir, id), files: files.secrets, secret: true }];
@@ -142,7 +134,7 @@ export function writePair(pair: OutputPair, files: PairFiles, options: SwapOptio
     io.fsyncDir(path.dirname(journal));
     for (const f of folders) removeTree(io, f.old);
   } catch (e) {
-    log(`${(e as Error).message}: the new output is in place; the next synth removes what is left of the old one`);
+    log(`warning: ${(e as Error).message}; the new output is in place, and the next synth removes what is left of the old one`);
   }
 }
 

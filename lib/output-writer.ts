@@ -1,7 +1,7 @@
 // The output writer: what synth and every reader of its output call. It checks the folders are synth's
 // to replace, holds the output's lock, finishes what an interrupted run left, then writes both folders as one.
 import * as path from 'path';
-import { describedFs, nodeOutputFs, OutputFs } from './output-fs';
+import { describedFs, makeFolders, nodeOutputFs, OutputFs } from './output-fs';
 import { checkOutputLocations, checkOwnership, GuardOptions, OutputPair, shorten } from './output-guard';
 import { acquireOutputLock, OutputLock } from './output-lock';
 import { withMarkers } from './output-marker';
@@ -24,14 +24,6 @@ export interface OutputSession {
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-function makeParent(io: OutputFs, dir: string): void {
-  const parent = path.dirname(path.resolve(dir));
-  if (io.lstat(parent)) return;
-  makeParent(io, parent);
-  io.mkdir(parent, 0o755);
-  io.fsyncDir(path.dirname(parent));
-}
-
 /**
  * Runs `fn` holding the output's lock, after refusing folders that are not synth's to replace and
  * finishing what an interrupted run left. On SIGINT, SIGTERM or SIGHUP meanwhile, what this run left is
@@ -41,7 +33,7 @@ export async function withOutput<T>(pair: OutputPair, options: OutputOptions, fn
   const io = options.fs ?? nodeOutputFs;
   const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   checkOutputLocations(pair, options);
-  makeParent(describedFs(io), pair.outdir);
+  makeFolders(describedFs(io), path.dirname(path.resolve(pair.outdir)));
   let lock: OutputLock | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     for (const s of SIGNALS) process.off(s, onSignal);
@@ -50,7 +42,7 @@ export async function withOutput<T>(pair: OutputPair, options: OutputOptions, fn
         recoverPair(pair, { fs: io, log });
         lock.release();
       } catch (e) {
-        log(`interrupted by ${signal}; cleaning up failed: ${(e as Error).message}`);
+        log(`warning: interrupted by ${signal}, and cleaning up failed: ${(e as Error).message}; the next run cleans up`);
       }
     }
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
