@@ -68,10 +68,13 @@ export function checkOutputLocations(pair: OutputPair, options: GuardOptions = {
   const io = describedFs(options.fs ?? nodeOutputFs);
   const home = canonical(io, options.homeDir ?? os.homedir());
   const folders = [
-    { label: 'output folder', dir: path.resolve(pair.outdir), fix: FIX },
-    { label: 'secrets folder', dir: path.resolve(pair.secretsDir), fix: `${FIX}; the secrets folder follows it as <it>-secrets` },
+    { label: 'output folder', dir: path.resolve(pair.outdir), fix: FIX, mountFix: 'use a plain folder inside the mount instead (point CDK8S_OUTDIR at it)' },
+    {
+      label: 'secrets folder', dir: path.resolve(pair.secretsDir), fix: `${FIX}; the secrets folder follows it as <it>-secrets`,
+      mountFix: 'use plain folders inside the mount instead (point CDK8S_OUTDIR at one; the secrets folder follows it as <it>-secrets)',
+    },
   ];
-  for (const { label, dir, fix } of folders) {
+  for (const { label, dir, fix, mountFix } of folders) {
     const real = canonicalFolder(io, dir);
     const refuse = (problem: string, fixed = fix) => new Error(`${label} ${shorten(dir)} ${problem}: ${fixed}`);
     if (path.dirname(real) === real) throw refuse('is the root of the file system, which synth would replace as a whole');
@@ -92,8 +95,7 @@ export function checkOutputLocations(pair: OutputPair, options: GuardOptions = {
     if (st.type !== 'directory') throw refuse(`is a ${st.type === 'file' ? 'file' : 'special file'}, not a folder`);
     const parent = io.lstat(path.dirname(dir));
     if (parent && parent.dev !== st.dev) {
-      throw refuse(`is a mount point (another file system than ${shorten(path.dirname(dir))}): synth replaces its folder by renaming, which a mount point refuses (EBUSY)`,
-        `${fix}, e.g. a folder inside the mount`);
+      throw refuse(`is a mount point (another file system than ${shorten(path.dirname(dir))}): synth replaces its folder by renaming, which a mount point refuses (EBUSY)`, mountFix);
     }
   }
   const [out, secrets] = folders.map((f) => canonicalFolder(io, f.dir));

@@ -21,7 +21,7 @@ export interface SynthesizeOptions extends RenderOptions, OutputOptions {
 }
 
 /** The phase files synth writes and has written (`0N-*.yaml`), for output folders from before the marker. */
-export const PHASE_FILE_NAMES = /^0[0-9]-[^/]+\.yaml$/;
+const PHASE_FILE_NAMES = /^0[0-9]-[^/]+\.yaml$/;
 
 export interface Synthesis {
   readonly manifests: Manifest[];

@@ -75,11 +75,16 @@ describe('output folders synth refuses to replace', () => {
   test('fails on a mount point, whose rename would fail with EBUSY', async () => {
     const { root, options } = machine();
     fs.mkdirSync(path.join(root, 'mnt'));
+    fs.mkdirSync(path.join(root, 'mnt-secrets'));
     const before = treeState(root);
     // A mount point is where the device changes; a test cannot mount, so the fs reports one.
-    const mounted: OutputFs = { ...readOnly, lstat: (p) => { const st = nodeOutputFs.lstat(p); return st && p === path.join(root, 'mnt') ? { ...st, dev: st.dev + 1 } : st; } };
-    await expect(writeOutput({ outdir: path.join(root, 'mnt'), secretsDir: path.join(root, 'mnt-secrets') }, FILES, { ...options, fs: mounted })).rejects.toThrow(new Error(
-      `output folder ${root}/mnt is a mount point (another file system than ${root}): synth replaces its folder by renaming, which a mount point refuses (EBUSY): ${FIX}, e.g. a folder inside the mount`));
+    const mountedAt = (at: string): OutputFs => ({ ...readOnly, lstat: (p) => { const st = nodeOutputFs.lstat(p); return st && p === at ? { ...st, dev: st.dev + 1 } : st; } });
+    const pair = { outdir: path.join(root, 'mnt'), secretsDir: path.join(root, 'mnt-secrets') };
+    await expect(writeOutput(pair, FILES, { ...options, fs: mountedAt(pair.outdir) })).rejects.toThrow(new Error(
+      `output folder ${root}/mnt is a mount point (another file system than ${root}): synth replaces its folder by renaming, which a mount point refuses (EBUSY): use a plain folder inside the mount instead (point CDK8S_OUTDIR at it)`));
+    await expect(writeOutput(pair, FILES, { ...options, fs: mountedAt(pair.secretsDir) })).rejects.toThrow(new Error(
+      `secrets folder ${root}/mnt-secrets is a mount point (another file system than ${root}): synth replaces its folder by renaming, which a mount point refuses (EBUSY): ` +
+      'use plain folders inside the mount instead (point CDK8S_OUTDIR at one; the secrets folder follows it as <it>-secrets)'));
     expect(treeState(root)).toEqual(before);
   });
 
