@@ -8,7 +8,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { ADMIN_PASSWORD_OVERRIDE, hostsLines, Platform } from './charts';
-import { engineSettings, helmFromEnv, helmTimeoutFrom, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, pathsFrom, renderTargetFor, REPOSITORY_ROOT } from './config';
+import {
+  engineSettings, helmFromEnv, helmTimeoutFrom, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, pathsFrom, protectedPaths, renderTargetFor, REPOSITORY_ROOT,
+} from './config';
 import {
   ARGO_CD_SYNC_WAVE, checkSynthesis, CommandSpec, helpText, HelmRenderer, loadInstallationKey, parseCommandLine, PHASE_FILES, runCommand, synthesize, toYaml,
 } from './lib';
@@ -73,7 +75,10 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
     return;
   }
 
-  const manifests = await synthesize(first.app, { ...options, outdir: paths.outdir, secretsDir: paths.secretsDir });
+  const manifests = await synthesize(first.app, {
+    ...options, outdir: paths.outdir, secretsDir: paths.secretsDir,
+    protectedPaths: protectedPaths(paths, root, { lockFile, valuesDir }), earlierOutputNames: [K3D_CONFIG_FILE],
+  });
   renderer.reportUnpinned();
   const counts = Object.entries(PHASE_FILES).map(([phase, file]) => `${file}: ${manifests.filter((m) => String(m.phase) === phase).length}`);
   out.log(`wrote ${manifests.length} objects to ${rel(paths.outdir)} (${counts.join(', ')}); Secrets with values to ${rel(paths.secretsDir)}` +

@@ -1,7 +1,7 @@
 // The environment, read in one place: entry points pass process.env in, and everything else gets the
 // resolved values. Paths default to the repository's own folders.
 import * as path from 'path';
-import { ChartLock, ChartStore, findHelm, HelmBinary, shown } from '../lib';
+import { ChartLock, ChartStore, findHelm, HelmBinary, ProtectedPath, shown } from '../lib';
 
 /** The repository: where the default configuration, lock, store, cache and output live. */
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..');
@@ -39,6 +39,19 @@ export function pathsFrom(env: NodeJS.ProcessEnv, root: string = REPOSITORY_ROOT
     storeDir: path.resolve(env.CHART_STORE ?? path.join(root, '.chart-store')),
     ...(env.CHART_LOCK ? { lockOverride: path.resolve(env.CHART_LOCK) } : {}),
   };
+}
+
+/**
+ * What synth must never replace, nor put its output around: the repository, the configuration, the chart
+ * lock, the key and the cache; the values folder and the chart store, which may not hold the output either.
+ */
+export function protectedPaths(paths: Paths, root: string, inputs: { lockFile: string; valuesDir: string }): ProtectedPath[] {
+  return [
+    { path: root, what: 'the repository' }, { path: paths.configFile, what: 'the configuration file' },
+    { path: inputs.valuesDir, what: 'the values folder', containsNoOutput: true }, { path: paths.lockOverride ?? inputs.lockFile, what: 'the chart lock' },
+    { path: paths.storeDir, what: 'the chart store', containsNoOutput: true }, { path: paths.keyFile, what: 'the installation key file' },
+    { path: paths.cacheDir, what: 'the cache folder' },
+  ];
 }
 
 export interface EngineSettings {

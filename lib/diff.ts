@@ -28,9 +28,21 @@ function fieldDiffs(a: unknown, b: unknown, at: string, out: string[], limit: nu
   }
 }
 
+/** The lines at which two texts differ, up to `limit` (for files that are not YAML, such as synth's marker). */
+function lineDiffs(name: string, a: string, b: string, limit: number): string[] {
+  const linesA = a.split('\n');
+  const linesB = b.split('\n');
+  const show = (line: string | undefined) => (line === undefined ? '(absent)' : JSON.stringify(line.length > 100 ? `${line.slice(0, 99)}…` : line));
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(linesA.length, linesB.length) && out.length < limit; i++) {
+    if (linesA[i] !== linesB[i]) out.push(`${name}: line ${i + 1}: ${show(linesA[i])} → ${show(linesB[i])}`);
+  }
+  return out;
+}
+
 /**
- * Describes how two sets of output files differ: by file, then by object, then by field (JSON path).
- * Empty when they are byte-identical.
+ * Describes how two sets of output files differ: by file, then by object, then by field (JSON path); files
+ * that are not YAML by line. Empty when they are byte-identical.
  */
 export function diffOutputs(expected: ReadonlyMap<string, string>, actual: ReadonlyMap<string, string>, limit = 20): string[] {
   const out: string[] = [];
@@ -40,6 +52,7 @@ export function diffOutputs(expected: ReadonlyMap<string, string>, actual: Reado
     if (a === b) continue;
     if (a === undefined) { out.push(`${name}: not expected, but written`); continue; }
     if (b === undefined) { out.push(`${name}: expected, but not written`); continue; }
+    if (!/\.ya?ml$/.test(name)) { out.push(...lineDiffs(name, a, b, 5)); continue; }
     let docsA: any[];
     let docsB: any[];
     try {

@@ -8,6 +8,11 @@ export { ChartsNotReady, copyCharts, pullCharts, writeMirrorLock } from './helm/
 export { checkValuesDir } from './helm/values';
 export { type Manifest } from './manifests';
 export { toYaml } from './output';
+export { MARKER_FILE, withMarkers } from './output-marker';
+export type { OutputPair, ProtectedPath } from './output-guard';
+export { recoverOutput } from './output-writer';
+export type { OutputOptions } from './output-writer';
+export { checkOutputPair } from './deploy/pair';
 export { ARGO_CD_SYNC_WAVE, assignPhase, Phase, PHASE_FILES } from './phases';
 export { checkSynthesis, synthesize, secretsDirOf } from './synth';
 export { deriveSecret, loadInstallationKey } from './secrets';

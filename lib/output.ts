@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Manifest } from './manifests';
 import { Phase, PHASE_FILES } from './phases';
@@ -46,41 +44,4 @@ export function renderOutputs(manifests: readonly Manifest[]): Outputs {
     manifests: renderFiles(manifests.filter((m) => !carriesSecretData(m.object))),
     secrets: renderFiles(manifests.filter((m) => carriesSecretData(m.object))),
   };
-}
-
-/**
- * Replaces each folder with exactly its files, all or nothing: every folder is written to a temporary
- * folder beside it first, and only when all are written are they swapped in by rename. If anything
- * fails before the swap, every folder is as it was.
- */
-export function writeAtomically(folders: ReadonlyMap<string, ReadonlyMap<string, string>>): void {
-  const staged: Array<{ target: string; staging: string }> = [];
-  try {
-    for (const [dir, files] of folders) {
-      const target = path.resolve(dir);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      const staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}.new-`));
-      staged.push({ target, staging });
-      for (const [name, content] of files) {
-        const file = path.join(staging, name);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, content);
-      }
-    }
-  } catch (e) {
-    for (const { staging } of staged) fs.rmSync(staging, { recursive: true, force: true });
-    throw e;
-  }
-  for (const { target, staging } of staged) {
-    const previous = fs.existsSync(target) ? staging.replace(/\.new-([^/]*)$/, '.old-$1') : undefined;
-    if (previous) fs.renameSync(target, previous);
-    try {
-      fs.renameSync(staging, target);
-    } catch (e) {
-      if (previous) fs.renameSync(previous, target);
-      fs.rmSync(staging, { recursive: true, force: true });
-      throw e;
-    }
-    if (previous) fs.rmSync(previous, { recursive: true, force: true });
-  }
 }

@@ -1,9 +1,11 @@
-import { diffOutputs, readOutputDir } from './diff';
 import { Construct } from 'constructs';
+import { diffOutputs, readOutputDir } from './diff';
 import { renderReleases } from './helm/release';
 import { HelmRenderer } from './helm/renderer';
 import { collectManifests, CollectOptions, Manifest } from './manifests';
-import { carriesSecretData, Outputs, renderOutputs, writeAtomically } from './output';
+import { carriesSecretData, Outputs, renderOutputs } from './output';
+import { withMarkers } from './output-marker';
+import { OutputOptions, recoverOutput, withOutput } from './output-writer';
 import { PHASE_FILES } from './phases';
 import { validateManifests } from './validation';
 
@@ -13,12 +15,15 @@ export interface RenderOptions extends CollectOptions {
   readonly files?: ReadonlyMap<string, string>;
 }
 
-export interface SynthesizeOptions extends RenderOptions {
+export interface SynthesizeOptions extends RenderOptions, OutputOptions {
   /** The output folder, replaced as a whole. */
   readonly outdir: string;
   /** Where Secrets that carry values go, replaced as a whole. @default - `<outdir>-secrets` */
   readonly secretsDir?: string;
 }
+
+/** The phase files synth writes and has written (`0N-*.yaml`), for output folders from before the marker. */
+const PHASE_FILE_NAMES = /^0[0-9]-[^/]+\.yaml$/;
 
 export interface Synthesis {
   readonly manifests: Manifest[];
@@ -45,11 +50,17 @@ export function secretsDirOf(options: { outdir: string; secretsDir?: string }): 
   return options.secretsDir ?? `${options.outdir.replace(/[\\/]+$/, '')}-secrets`;
 }
 
-/** Renders the tree and replaces the output folders. Nothing is written unless every step succeeds. */
+/**
+ * Renders the tree and replaces the output folders, holding their lock throughout. Refuses folders that
+ * are not synth's to replace before rendering; nothing is written unless every step succeeds.
+ */
 export async function synthesize(root: Construct, options: SynthesizeOptions): Promise<Manifest[]> {
-  const { manifests, outputs } = await renderTree(root, options);
-  writeAtomically(new Map([[options.outdir, outputs.manifests], [secretsDirOf(options), outputs.secrets]]));
-  return manifests;
+  const earlierOutputNames = [PHASE_FILE_NAMES, ...(options.files?.keys() ?? []), ...(options.earlierOutputNames ?? [])];
+  return withOutput({ outdir: options.outdir, secretsDir: secretsDirOf(options) }, { ...options, earlierOutputNames }, async (output) => {
+    const { manifests, outputs } = await renderTree(root, options);
+    output.write(outputs.manifests, outputs.secrets);
+    return manifests;
+  });
 }
 
 /**
@@ -57,6 +68,8 @@ export async function synthesize(root: Construct, options: SynthesizeOptions): P
  * they differ from each other or from what `outdir` holds, naming the file, the object and the field.
  */
 export async function checkSynthesis(roots: readonly [Construct, Construct], options: SynthesizeOptions): Promise<void> {
+  const pair = { outdir: options.outdir, secretsDir: secretsDirOf(options) };
+  await recoverOutput(pair, { command: 'synth --check', lockTimeoutMs: options.lockTimeoutMs, log: options.log, fs: options.fs });
   const one = await renderTree(roots[0], options);
   const two = await renderTree(roots[1], options);
   const unstable = [
@@ -64,6 +77,6 @@ export async function checkSynthesis(roots: readonly [Construct, Construct], opt
     ...diffOutputs(one.outputs.secrets, two.outputs.secrets).map((d) => `(secrets) ${d}`),
   ];
   if (unstable.length) throw new Error(`two synths from the same sources differ:\n${unstable.join('\n')}`);
-  const stale = diffOutputs(readOutputDir(options.outdir), one.outputs.manifests);
+  const stale = diffOutputs(readOutputDir(options.outdir), withMarkers(one.outputs.manifests, one.outputs.secrets).output);
   if (stale.length) throw new Error(`${options.outdir} differs from what the sources give (run npm run synth and review the diff):\n${stale.join('\n')}`);
 }

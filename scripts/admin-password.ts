@@ -1,19 +1,34 @@
-// `npm run -s jupyterhub:admin-password [dist-secrets]`: prints the hub admin's password from the last synth.
+// `npm run -s jupyterhub:admin-password [dist-secrets]`: prints the hub admin's password from the last synth,
+// read from the secrets folder of CDK8S_OUTDIR (dist-secrets/ by default) or the folder given, once what an
+// interrupted synth left there is finished.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { pathsFrom } from '../config';
+import { recoverOutput, runCommand } from '../lib';
 
-const dir = path.resolve(process.argv[2] ?? path.join(__dirname, '..', 'dist-secrets'));
-const docs = fs.existsSync(dir) ? fs.readdirSync(dir).flatMap((f) => yaml.loadAll(fs.readFileSync(path.join(dir, f), 'utf8'))) : [];
-const hub = docs.find((d: any) => d?.kind === 'Secret' && d.metadata?.name === 'hub' && d.data?.['values.yaml']) as any;
-if (!hub) {
-  process.stderr.write(`error: no JupyterHub Secret "hub" in ${dir}: run npm run synth first\n`);
-  process.exit(1);
+/** The admin password in the hub Secret of a secrets folder. */
+export function adminPassword(dir: string): string {
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort() : [];
+  const docs = files.flatMap((f) => yaml.loadAll(fs.readFileSync(path.join(dir, f), 'utf8')));
+  const hub = docs.find((d: any) => d?.kind === 'Secret' && d.metadata?.name === 'hub' && d.data?.['values.yaml']) as any;
+  if (!hub) throw new Error(`no JupyterHub Secret "hub" in ${dir}: run npm run synth first`);
+  const values = yaml.load(Buffer.from(hub.data['values.yaml'], 'base64').toString('utf8')) as any;
+  const password = values?.hub?.config?.SharedPasswordAuthenticator?.admin_password;
+  if (!password) throw new Error(`the hub Secret in ${dir} sets no admin password`);
+  return password;
 }
-const values = yaml.load(Buffer.from(hub.data['values.yaml'], 'base64').toString('utf8')) as any;
-const password = values?.hub?.config?.SharedPasswordAuthenticator?.admin_password;
-if (!password) {
-  process.stderr.write(`error: the hub Secret in ${dir} sets no admin password\n`);
-  process.exit(1);
-}
-process.stdout.write(`${password}\n`);
+
+runCommand(module, {
+  name: 'npm run -s jupyterhub:admin-password',
+  summary: 'Prints the JupyterHub admin\'s password from the hub Secret of the last synth.',
+  options: {},
+  positionals: { usage: '[DIR]', max: 1, description: 'the secrets folder to read (default: <CDK8S_OUTDIR>-secrets, dist-secrets/)' },
+  environment: [['CDK8S_OUTDIR', 'the output folder whose secrets folder is read (default dist/)']],
+}, async (_options, positionals) => {
+  const { secretsDir } = pathsFrom(process.env);
+  const dir = path.resolve(positionals[0] ?? secretsDir);
+  // The folder given is a secrets folder; its output folder is the same path without -secrets, as synth names them.
+  if (dir.endsWith('-secrets')) await recoverOutput({ outdir: dir.slice(0, -'-secrets'.length), secretsDir: dir }, { command: 'npm run jupyterhub:admin-password' });
+  process.stdout.write(`${adminPassword(dir)}\n`);
+});

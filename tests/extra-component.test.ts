@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { COMPONENTS, ComponentChart, defineComponent, HelmProps, Platform } from '../charts';
 import { configSchema, loadConfig, NAMESPACE, REPLICAS } from '../config';
 import { HelmRelease, Phase, synthesize } from '../lib';
-import { loadAll, packageChart, readTree, ROOT, standInCharts, TEST_KEY, testRenderer, tmpDir, writeLock } from './helpers';
+import { loadAll, packageChart, readOutputTree, ROOT, standInCharts, TEST_KEY, testRenderer, tmpDir, writeLock } from './helpers';
 
 interface CertManagerProps extends HelmProps {
   readonly namespace?: string;
@@ -78,7 +78,7 @@ describe('a component added to the registry', () => {
       `${Phase.CONTROLLERS} Secret cert-manager`,
       `${Phase.CONTROLLERS} Deployment cert-manager`,
     ]);
-    const values = loadAll(Object.values(readTree(`${outdir}-secrets`)).join('\n')).find((s) => s.metadata.name === 'cert-manager');
+    const values = loadAll(Object.values(readOutputTree(`${outdir}-secrets`)).join('\n')).find((s) => s.metadata.name === 'cert-manager');
     expect(JSON.parse(Buffer.from(values.data['values.json'], 'base64').toString())).toEqual({ installCRDs: true, replicaCount: 3 });
     expect(ours.find((m) => m.object.kind === 'Deployment')!.object.metadata.annotations).toMatchObject({ 'phases/ready-before-next-phase': 'true' });
   });

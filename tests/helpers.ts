@@ -1,12 +1,13 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ChartLock, ChartStore, findHelm, HelmBinary, HelmRenderer, LockedChart } from '../lib';
+import { ChartLock, ChartStore, findHelm, HelmBinary, HelmRenderer, LockedChart, MARKER_FILE } from '../lib';
 import { isolatedHelmEnv } from '../lib/helm/binary';
 import { K3S_TARGET } from '../config';
+import { nodeOutputFs, OutputFs } from '../lib/output-fs';
 
 export const ROOT = path.resolve(__dirname, '..');
 /** A fixed installation key, so tests are reproducible. */
@@ -152,4 +153,56 @@ export function fakeRepositoryHelm(published: string): HelmBinary & { pulls(): s
     `cp '${published}'/"$chart-$v.tgz" "$d/"`,
   ].join('\n'));
   return { ...helm, pulls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : []) };
+}
+
+/** The output files of a folder, as readTree gives them, without synth's marker. */
+export function readOutputTree(dir: string): Record<string, string> {
+  const { [MARKER_FILE]: _, ...files } = readTree(dir);
+  return files;
+}
+
+/** Every entry under `dir` (files by content, folders, links by target, modes), to show a folder is byte for byte as it was. */
+export function treeState(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    const p = path.join(dir, rel);
+    const st = fs.lstatSync(p);
+    const mode = (st.mode & 0o7777).toString(8);
+    if (st.isSymbolicLink()) out[rel || '.'] = `link ${fs.readlinkSync(p)}`;
+    else if (st.isDirectory()) {
+      out[rel || '.'] = `folder ${mode}`;
+      for (const name of fs.readdirSync(p).sort()) walk(rel ? path.join(rel, name) : name);
+    } else out[rel || '.'] = `file ${mode} ${fs.readFileSync(p).toString('base64')}`;
+  };
+  walk('');
+  return out;
+}
+
+/** The PID of a process that has ended, for locks whose holder is gone. */
+export function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid!;
+}
+
+/**
+ * node's fs without the flushes, which only a power cut could tell from no flush and which cost 30 ms a
+ * write on a disk: the fault tests count and fail them, the crash tests check their order.
+ */
+export const unflushedFs: OutputFs = { ...nodeOutputFs, fsyncFile: () => {}, fsyncDir: () => {} };
+
+/**
+ * That fs, counting every call (`op path...`), failing at call `at` (or at the first call after one `after`
+ * matches): once (an error the process survives) or from then on (a crash, kill -9: no cleanup runs).
+ */
+export function faultyFs(fault?: { at?: number; after?: (call: string) => boolean; code: string; crash?: boolean }): { io: OutputFs; calls: string[] } {
+  const calls: string[] = [];
+  let at = fault?.at ?? Infinity;
+  const io = Object.fromEntries(Object.entries(unflushedFs).map(([op, fn]) => [op, (...args: any[]) => {
+    const n = calls.length;
+    calls.push(`${op} ${args.filter((a) => typeof a === 'string').join(' ')}`);
+    if (fault && (fault.crash ? n >= at : n === at)) throw Object.assign(new Error(`${fault.code}: simulated, ${op} '${args[0]}'`), { code: fault.code });
+    const result = (fn as (...a: any[]) => unknown)(...args);
+    if (fault?.after?.(calls[n]) && at === Infinity) at = n + 1;
+    return result;
+  }])) as unknown as OutputFs;
+  return { io, calls };
 }

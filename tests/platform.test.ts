@@ -4,9 +4,9 @@ import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { K3D_CONFIG_FILE, k3dClusterConfig, PROFILES } from '../config';
 import { nginx, Platform } from '../charts';
-import { ARGO_CD_SYNC_WAVE, ChartLock, ChartStore, Manifest, Phase, PHASE_FILES, synthesize } from '../lib';
+import { ARGO_CD_SYNC_WAVE, ChartLock, ChartStore, Manifest, MARKER_FILE, Phase, PHASE_FILES, synthesize } from '../lib';
 import { checkInvariants } from '../lib/manifests';
-import { childEnv, loadAll, readTree, ROOT, standInCharts, TEST_KEY, testRenderer, tmpDir, writeLock } from './helpers';
+import { childEnv, loadAll, readOutputTree, readTree, ROOT, standInCharts, TEST_KEY, testRenderer, tmpDir, writeLock } from './helpers';
 
 /** The whole platform, rendered from stand-in charts (tests/fixtures/charts/stand-in) under the upstream names. */
 describe('the platform, offline', () => {
@@ -28,9 +28,9 @@ describe('the platform, offline', () => {
   });
 
   test('dist/ holds one file per phase, dist-secrets/ the Secrets with values; together the synthesized objects', () => {
-    const files = readTree(outdir);
+    const files = readOutputTree(outdir);
     expect(Object.keys(files).sort()).toEqual(Object.values(PHASE_FILES));
-    const secrets = readTree(`${outdir}-secrets`);
+    const secrets = readOutputTree(`${outdir}-secrets`);
     expect(Object.keys(secrets).sort()).toEqual([PHASE_FILES[Phase.CONTROLLERS], PHASE_FILES[Phase.APPS]]);
     const read = (tree: Record<string, string>) => Object.keys(tree).sort().flatMap((f) => loadAll(tree[f]));
     expect(read(files)).toEqual(objects.filter((o) => o.kind !== 'Secret'));
@@ -38,7 +38,7 @@ describe('the platform, offline', () => {
   });
 
   test('no Secret data and no value of the hub\'s secrets lands in dist/', () => {
-    const text = Object.values(readTree(outdir)).join('\n');
+    const text = Object.values(readOutputTree(outdir)).join('\n');
     expect(loadAll(text).filter((o) => o.kind === 'Secret')).toEqual([]);
     const hub = releaseValues('jupyterhub').hub.config;
     const values = [
@@ -46,13 +46,13 @@ describe('the platform, offline', () => {
     ];
     expect(values.every((v) => typeof v === 'string' && v.length >= 32)).toBe(true);
     for (const v of values) expect(text).not.toContain(v);
-    expect(Object.values(readTree(`${outdir}-secrets`)).join('')).toContain(Buffer.from(JSON.stringify(releaseValues('jupyterhub'))).toString('base64'));
+    expect(Object.values(readOutputTree(`${outdir}-secrets`)).join('')).toContain(Buffer.from(JSON.stringify(releaseValues('jupyterhub'))).toString('base64'));
   });
 
   test('every custom resource comes after its CRD and every namespaced object no earlier than its Namespace, read back from dist/', () => {
     const phaseOf = (file: string) => Number(Object.entries(PHASE_FILES).find(([, f]) => f === file)![0]) as Phase;
     const fromDist = [outdir, `${outdir}-secrets`].flatMap((dir) => {
-      const files = readTree(dir);
+      const files = readOutputTree(dir);
       return Object.keys(files).flatMap((f) => loadAll(files[f]).map((object) => ({ phase: phaseOf(f), object, path: f })));
     });
     expect(checkInvariants(fromDist)).toEqual([]);
@@ -103,7 +103,7 @@ describe('the platform, offline', () => {
   });
 
   test('dist/ matches the snapshot', () => {
-    expect(readTree(outdir)).toMatchSnapshot();
+    expect(readOutputTree(outdir)).toMatchSnapshot();
   });
 
   describe('a synth that cannot finish leaves dist/ as it was', () => {
@@ -181,7 +181,7 @@ describe('npm run synth', () => {
     expect(res.status).toBe(0);
     expect(res.stderr).toMatch(/^helm v\d+\.\d+\.\d+/);
     expect(res.stderr).toMatch(/wrote \d+ objects to .*dist\/ \(01-crds-namespaces\.yaml: \d+/);
-    expect(fs.readdirSync(outdir).sort()).toEqual([...Object.values(PHASE_FILES), 'k3d']);
+    expect(fs.readdirSync(outdir).sort()).toEqual([MARKER_FILE, ...Object.values(PHASE_FILES), 'k3d']);
     expect(loadAll(fs.readFileSync(path.join(outdir, K3D_CONFIG_FILE), 'utf8'))).toEqual([k3dClusterConfig(PROFILES.lab)]);
     expect(res.stdout).toBe('# /etc/hosts: the routed hostnames at the ingress gateway (the first address of the MetalLB pool)\n' +
       '172.25.1.1 jupyterhub.example.it nginx.example.it\n');

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../main';
-import { loadAll, readTree, ROOT, standInCharts, TEST_KEY, tmpDir } from './helpers';
+import { loadAll, readOutputTree, ROOT, standInCharts, TEST_KEY, tmpDir } from './helpers';
 
 /** The whole synth, as npm run synth does it, for a configuration file, on stand-in charts. */
 async function synthProfile(configText: string): Promise<{ dist: Record<string, string>; secrets: any[]; printed: string[] }> {
@@ -13,7 +13,7 @@ async function synthProfile(configText: string): Promise<{ dist: Record<string, 
   const printed: string[] = [];
   await run([], { PATH: process.env.PATH, PLATFORM_CONFIG: path.join(dir, 'platform.yaml'), CHART_LOCK: lock.file, CHART_STORE: store.dir, CDK8S_OUTDIR: outdir, PLATFORM_KEY: TEST_KEY },
     ROOT, { log: () => {}, print: (l) => printed.push(l) });
-  return { dist: readTree(outdir), secrets: Object.values(readTree(`${outdir}-secrets`)).flatMap(loadAll), printed };
+  return { dist: readOutputTree(outdir), secrets: Object.values(readOutputTree(`${outdir}-secrets`)).flatMap(loadAll), printed };
 }
 
 /** The values a stand-in release got, from the Secret the stand-in chart keeps them in. */

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { describeObject, isCrd } from '../manifests';
+import { carriesSecretData } from '../output';
 import { Phase, PHASE_FILES, READY_BEFORE_NEXT_PHASE } from '../phases';
 
 /** A workload to wait for, as `kubectl rollout status` names it. */
@@ -42,6 +43,7 @@ function readObjects(file: string): any[] {
 /**
  * Plans a deploy of `outdir` (and the Secrets in `secretsDir`): phase by phase, the files to apply and
  * the waits before the next phase. Only the phase files are read; anything else in the folders is left out.
+ * Refuses an output folder that holds a Secret carrying data.
  */
 export function planDeploy(outdir: string, secretsDir: string): PhasePlan[] {
   const phases = (Object.keys(PHASE_FILES).map(Number) as Phase[]).sort((a, b) => a - b);
@@ -52,7 +54,15 @@ export function planDeploy(outdir: string, secretsDir: string): PhasePlan[] {
     throw new Error(`no phase files (${Object.values(PHASE_FILES).join(', ')}) in ${outdir}: run npm run synth first`);
   }
   return present.map(({ phase, files }, i) => {
-    const objects = files.flatMap(readObjects);
+    const objects = files.flatMap((file) => {
+      const read = readObjects(file);
+      const secret = file.startsWith(path.join(outdir, path.sep)) ? read.find((o) => carriesSecretData(o)) : undefined;
+      if (secret) {
+        throw new Error(`${file}: ${describeObject(secret)} carries data, but Secrets with values belong in ${secretsDir}, not in ${outdir}, which may be committed: ` +
+          'run npm run synth to move it, and change the values if this folder was pushed anywhere');
+      }
+      return read;
+    });
     const waits: Wait[] = [];
     const crds = objects.filter((o) => isCrd({ apiVersion: String(o.apiVersion), kind: o.kind })).map((o) => String(o.metadata?.name));
     if (crds.length) waits.push({ type: 'established', crds });

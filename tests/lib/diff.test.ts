@@ -27,6 +27,14 @@ describe('diffOutputs', () => {
     expect(diffOutputs(new Map([['a.yaml', `# edited\n${doc(80)}`]]), new Map([['a.yaml', doc(80)]]))).toEqual(['a.yaml: same objects, different bytes (order, comments or formatting)']);
   });
 
+  test('names the lines at which a file that is not YAML differs, such as synth\'s marker', () => {
+    const marker = (sha: string) => `# synth-manifest 1\n${sha}  01-a.yaml\n${'b'.repeat(64)}  02-b.yaml\n`;
+    expect(diffOutputs(new Map([['.synth-manifest', marker('a'.repeat(64))]]), new Map([['.synth-manifest', marker('c'.repeat(64))]]))).toEqual([
+      `.synth-manifest: line 2: "${'a'.repeat(64)}  01-a.yaml" → "${'c'.repeat(64)}  01-a.yaml"`,
+    ]);
+    expect(diffOutputs(new Map([['notes', 'a\n']]), new Map([['notes', 'a\nb\n']]))).toEqual(['notes: line 2: "" → "b"', 'notes: line 3: (absent) → ""']);
+  });
+
   test('reads an output folder, and nothing for one that does not exist', () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, '01-a.yaml'), 'x');

@@ -1,8 +1,6 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { carriesSecretData, renderFiles, renderOutputs, writeAtomically } from '../../lib/output';
+import { carriesSecretData, renderFiles, renderOutputs } from '../../lib/output';
 import { Phase, toYaml } from '../../lib';
-import { loadAll, readTree, tmpDir } from '../helpers';
+import { loadAll } from '../helpers';
 
 describe('renderFiles', () => {
   test('writes one file per phase with objects, in apply order, one object per document', () => {
@@ -44,34 +42,5 @@ describe('renderOutputs', () => {
   test('stringData counts as values too', () => {
     expect(carriesSecretData({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { a: 'b' } })).toBe(true);
     expect(carriesSecretData({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: {} })).toBe(false);
-  });
-});
-
-describe('writeAtomically', () => {
-  test('replaces the folder with exactly the new files, leaving nothing beside it', () => {
-    const parent = tmpDir();
-    const out = path.join(parent, 'dist');
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, 'stale.yaml'), 'old');
-    writeAtomically(new Map([[out, new Map([['01-a.yaml', 'new']])]]));
-    expect(readTree(out)).toEqual({ '01-a.yaml': 'new' });
-    expect(fs.readdirSync(parent)).toEqual(['dist']);
-  });
-
-  test('leaves the folder exactly as it was when writing fails', () => {
-    const parent = tmpDir();
-    const out = path.join(parent, 'dist');
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, 'keep.yaml'), 'previous');
-    // A file name that cannot be created (a path through a file) makes the write fail halfway.
-    const secrets = path.join(parent, 'dist-secrets');
-    fs.mkdirSync(secrets);
-    fs.writeFileSync(path.join(secrets, 'keep.yaml'), 'previous secret');
-    const files = new Map([['01-ok.yaml', 'x'], ['01-ok.yaml/under-a-file.yaml', 'y']]);
-    // The first folder is written fine; the second fails, so neither is swapped in.
-    expect(() => writeAtomically(new Map([[out, new Map([['01-new.yaml', 'new']])], [secrets, files]]))).toThrow();
-    expect(readTree(out)).toEqual({ 'keep.yaml': 'previous' });
-    expect(readTree(secrets)).toEqual({ 'keep.yaml': 'previous secret' });
-    expect(fs.readdirSync(parent).sort()).toEqual(['dist', 'dist-secrets']);
   });
 });

@@ -1,7 +1,10 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from '../../scripts/deploy';
+import { MARKER_FILE, toYaml } from '../../lib';
+import { renderMarker } from '../../lib/output-marker';
+import { usageLine, UsageError } from '../../lib';
+import { DEPLOY_COMMAND, parseArgs } from '../../scripts/deploy';
 import { childEnv, ROOT, standInCharts, tmpDir } from '../helpers';
 
 const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -71,11 +74,55 @@ describe('npm run deploy', () => {
     expect([res.status, res.stderr.trim()]).toEqual([1, 'error: kubectl has no current context: create the cluster first (k3d cluster create), or pass --context NAME']);
   });
 
+  /** A copy of the synthesized pair (or of dist/ alone) to change. */
+  const copy = (withSecrets = true) => {
+    const parent = tmpDir();
+    fs.cpSync(outdir, path.join(parent, 'dist'), { recursive: true });
+    if (withSecrets) fs.cpSync(`${outdir}-secrets`, path.join(parent, 'dist-secrets'), { recursive: true });
+    return path.join(parent, 'dist');
+  };
+  const dryRun = (dist: string) => spawnSync(tsx, [path.join(ROOT, 'scripts/deploy.ts'), '--dry-run'], {
+    cwd: path.dirname(dist), encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: dist, KUBECTL: fakeKubectl(tmpDir()).bin },
+  });
+
+  test('--dry-run of a dist/ without dist-secrets/ says no Secrets will be applied, and plans dist/ alone', () => {
+    const dist = copy(false);
+    const res = dryRun(dist);
+    expect([res.status, res.stderr]).toEqual([0, `no Secrets will be applied: ${dist}-secrets does not exist (synth writes it beside dist/; deliver them another way if this output came from git)\n`]);
+    expect(res.stdout).toContain('  apply: kubectl apply --server-side -f dist/02-controllers.yaml\n');
+  });
+
+  test('fails on a dist-secrets/ from another synth than dist/', () => {
+    const dist = copy();
+    fs.writeFileSync(path.join(dist, MARKER_FILE), renderMarker(new Map([['01-crds-namespaces.yaml', 'another synth']])));
+    const res = dryRun(dist);
+    expect([res.status, res.stdout]).toEqual([1, '']);
+    expect(res.stderr).toMatch(new RegExp(`^error: ${dist} and ${dist}-secrets come from different synths: `));
+  });
+
+  test('fails on a dist/ that holds a Secret with data, naming the file and the object', () => {
+    const dist = copy();
+    fs.appendFileSync(path.join(dist, '02-controllers.yaml'), `---\n${toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak', namespace: 'nginx' }, stringData: { token: 'x' } })}`);
+    const res = dryRun(dist);
+    expect([res.status, res.stderr]).toEqual([1, `error: ${dist}/02-controllers.yaml: Secret nginx/leak carries data, but Secrets with values belong in ${dist}-secrets, ` +
+      `not in ${dist}, which may be committed: run npm run synth to move it, and change the values if this folder was pushed anywhere\n`]);
+  });
+
+  test('removes what an interrupted synth left before it plans', () => {
+    const dist = copy();
+    const staging = path.join(path.dirname(dist), '.dist-secrets.new-77-0123abcd');
+    fs.mkdirSync(staging);
+    fs.writeFileSync(path.join(staging, '02-controllers.yaml'), 'kind: Secret\n');
+    const res = dryRun(dist);
+    expect([res.status, res.stderr]).toEqual([0, `removed what an interrupted synth left beside ${dist}-secrets: .dist-secrets.new-77-0123abcd\n`]);
+    expect(fs.readdirSync(path.dirname(dist)).sort()).toEqual(['dist', 'dist-secrets']);
+  });
+
   test('fails without a synthesized dist/, saying to synth first', () => {
     const { bin } = fakeKubectl(tmpDir());
     const empty = path.join(tmpDir(), 'dist');
     const res = spawnSync(tsx, [path.join(ROOT, 'scripts/deploy.ts'), '--dry-run'], { cwd: ROOT, encoding: 'utf8', env: childEnv({ CDK8S_OUTDIR: empty, KUBECTL: bin }) });
-    expect([res.status, res.stderr]).toEqual([1, expect.stringContaining(`in ${empty}: run npm run synth first`)]);
+    expect([res.status, res.stderr]).toEqual([1, `error: no phase files (01-crds-namespaces.yaml, 02-controllers.yaml, 03-custom-resources.yaml, 04-apps.yaml) in ${empty}: run npm run synth first\n`]);
   });
 });
 
@@ -86,8 +133,9 @@ describe('deploy arguments', () => {
   });
 
   test('fails on an unknown argument, a bad timeout and a missing value', () => {
-    expect(() => parseArgs(['--dryrun'])).toThrow(/^Unknown option '--dryrun'.*: usage: npm run deploy \[-- --dry-run\] \[--timeout SECONDS\] \[--context NAME\]$/);
-    expect(() => parseArgs(['--timeout', '5m'])).toThrow('--timeout "5m" is not a whole number of seconds: use e.g. --timeout 600');
-    expect(() => parseArgs(['--context'])).toThrow("Option '--context <value>' argument missing: usage: npm run deploy");
+    expect(() => parseArgs(['--dryrun'])).toThrow(new UsageError('Unknown option \'--dryrun\''));
+    expect(() => parseArgs(['--timeout', '5m'])).toThrow(new UsageError('--timeout "5m" is not a whole number of seconds: use e.g. --timeout 600'));
+    expect(() => parseArgs(['--context'])).toThrow(new UsageError('Option \'--context <value>\' argument missing'));
+    expect(usageLine(DEPLOY_COMMAND)).toBe('usage: npm run deploy -- [--dry-run] [--timeout SECONDS] [--context NAME]');
   });
 });

@@ -84,4 +84,20 @@ describe('planDeploy', () => {
     fs.writeFileSync(path.join(dir, PHASE_FILES[Phase.FOUNDATIONS]), 'a: [\n');
     expect(() => planDeploy(dir, `${dir}-secrets`)).toThrow(`${path.join(dir, '01-crds-namespaces.yaml')} does not parse`);
   });
+
+  test.each([
+    ['data', { data: { password: 'aHVudGVyMg==' } }],
+    ['stringData', { stringData: { password: 'hunter2' } }],
+  ])('fails on an output folder that holds a Secret carrying %s, naming the file and the object', (_field, values) => {
+    const dir = path.join(tmpDir(), 'dist');
+    writePhases(dir, { [Phase.CONTROLLERS]: [deployment('ops', 'operator'), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'ops' }, ...values }] });
+    expect(() => planDeploy(dir, `${dir}-secrets`)).toThrow(new Error(`${path.join(dir, '02-controllers.yaml')}: Secret ops/db carries data, but Secrets with values belong in ${dir}-secrets, ` +
+      `not in ${dir}, which may be committed: run npm run synth to move it, and change the values if this folder was pushed anywhere`));
+  });
+
+  test('plans an output folder whose Secrets are empty placeholders a controller fills', () => {
+    const dir = path.join(tmpDir(), 'dist');
+    writePhases(dir, { [Phase.CONTROLLERS]: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'webhook-cert', namespace: 'ops' } }] });
+    expect(planDeploy(dir, `${dir}-secrets`)).toEqual([{ phase: Phase.CONTROLLERS, files: [path.join(dir, '02-controllers.yaml')], waits: [] }]);
+  });
 });

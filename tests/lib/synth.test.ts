@@ -1,0 +1,90 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { Platform } from '../../charts';
+import { ChartLock, ChartStore, MARKER_FILE, synthesize } from '../../lib';
+import { run } from '../../main';
+import { ROOT, standInCharts, TEST_KEY, testHelm, testRenderer, tmpDir, treeState } from '../helpers';
+
+const FIX = 'point CDK8S_OUTDIR at a folder of its own (one that holds nothing but synth\'s output)';
+
+describe('synth and its output folders', () => {
+  let lock: ChartLock;
+  let store: ChartStore;
+  beforeAll(() => ({ lock, store } = standInCharts()));
+
+  /** A repository-like folder that main.ts runs in (its configuration, values folder, code and git folder), alone in a temp folder. */
+  function repository(): string {
+    const repo = path.join(fs.realpathSync(tmpDir('repo-')), 'repo');
+    fs.mkdirSync(path.join(repo, '.git'), { recursive: true });
+    fs.writeFileSync(path.join(repo, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    fs.writeFileSync(path.join(repo, 'platform.yaml'), 'profile: lab\n');
+    fs.cpSync(path.join(ROOT, 'helm-values'), path.join(repo, 'helm-values'), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'main.ts'), '// the code\n');
+    return repo;
+  }
+  const synth = (repo: string, outdir: string, args: string[] = []) => run(args, {
+    PATH: process.env.PATH, HELM: testHelm().path, PLATFORM_CONFIG: path.join(repo, 'platform.yaml'), CHART_LOCK: lock.file, CHART_STORE: store.dir,
+    PLATFORM_KEY: TEST_KEY, CDK8S_OUTDIR: outdir,
+  }, repo, { log: () => {}, print: () => {} });
+
+  test.each([
+    ['the repository (CDK8S_OUTDIR=.)', (repo: string) => repo, (repo: string) => `output folder ${repo} is the repository, which synth would replace as a whole`],
+    ['a folder holding the repository (CDK8S_OUTDIR=..)', (repo: string) => path.dirname(repo),
+      (repo: string) => `output folder ${path.dirname(repo)} holds the repository ${repo}, which synth would replace with it`],
+    ['the configuration file', (repo: string) => `${repo}/platform.yaml`, (repo: string) => `output folder ${repo}/platform.yaml is the configuration file, which synth would replace as a whole`],
+    ['a folder inside the values folder', (repo: string) => `${repo}/helm-values/dist`,
+      (repo: string) => `output folder ${repo}/helm-values/dist is inside the values folder ${repo}/helm-values, which holds no output`],
+    ['the key file', (repo: string) => `${repo}/.platform-key`, (repo: string) => `output folder ${repo}/.platform-key is the installation key file, which synth would replace as a whole`],
+    ['the cache folder', (repo: string) => `${repo}/.cache`, (repo: string) => `output folder ${repo}/.cache is the cache folder, which synth would replace as a whole`],
+  ])('main.ts protects %s, and changes nothing', async (_name, outdirOf, problem) => {
+    const repo = repository();
+    const before = treeState(path.dirname(repo));
+    await expect(synth(repo, outdirOf(repo))).rejects.toThrow(new Error(`${problem(repo)}: ${FIX}`));
+    expect(treeState(path.dirname(repo))).toEqual(before);
+  });
+
+  test('main.ts protects the chart lock and the chart store', async () => {
+    const repo = repository();
+    await expect(synth(repo, lock.file)).rejects.toThrow(`output folder ${fs.realpathSync(lock.file)} is the chart lock, which synth would replace as a whole: ${FIX}`);
+    await expect(synth(repo, path.join(store.dir, 'dist'))).rejects.toThrow(`output folder ${path.join(store.dir, 'dist')} is inside the chart store ${fs.realpathSync(store.dir)}, which holds no output: ${FIX}`);
+  });
+
+  test('synthesize refuses a folder of other files before it renders anything', async () => {
+    const outdir = path.join(tmpDir(), 'dist');
+    fs.mkdirSync(outdir);
+    fs.writeFileSync(path.join(outdir, 'thesis.tex'), 'years of work');
+    const app = new App();
+    new Platform(app, 'platform', { lock, installationKey: TEST_KEY });
+    // An empty store: rendering would fail on the first chart, so the refusal comes first.
+    await expect(synthesize(app, { outdir, renderer: testRenderer(new ChartStore(tmpDir())) })).rejects.toThrow(
+      `output folder ${outdir} holds files synth did not write (it has no ${MARKER_FILE}, and they are not names synth writes): thesis.tex`);
+    expect(fs.readdirSync(outdir)).toEqual(['thesis.tex']);
+  });
+
+  test('synth replaces an earlier synth\'s output that has no marker, k3d config included; --check then passes, marker included', async () => {
+    const repo = repository();
+    const outdir = path.join(repo, 'dist');
+    fs.mkdirSync(path.join(outdir, 'k3d'), { recursive: true });
+    fs.writeFileSync(path.join(outdir, '01-crds-namespaces.yaml'), 'previous\n');
+    fs.writeFileSync(path.join(outdir, 'k3d', 'cluster.yaml'), 'previous\n');
+    await synth(repo, outdir);
+    expect(fs.readdirSync(outdir).sort()).toEqual([MARKER_FILE, '01-crds-namespaces.yaml', '02-controllers.yaml', '03-custom-resources.yaml', '04-apps.yaml', 'k3d']);
+    await expect(synth(repo, outdir, ['--check'])).resolves.toBeUndefined();
+    // A dist/ committed before synth wrote markers fails the check, saying so.
+    fs.rmSync(path.join(outdir, MARKER_FILE));
+    await expect(synth(repo, outdir, ['--check'])).rejects.toThrow(`${outdir} differs from what the sources give (run npm run synth and review the diff):\n${MARKER_FILE}: not expected, but written`);
+  });
+
+  test('--check finishes an interrupted swap and removes what it left before comparing', async () => {
+    const repo = repository();
+    const outdir = path.join(repo, 'dist');
+    await synth(repo, outdir);
+    const staging = path.join(repo, '.dist-secrets.new-4242-0123abcd');
+    fs.mkdirSync(staging);
+    fs.writeFileSync(path.join(staging, '02-controllers.yaml'), 'kind: Secret\n');
+    await synth(repo, outdir, ['--check']);
+    expect(fs.readdirSync(repo).sort()).toEqual(['.cache', '.git', 'dist', 'dist-secrets', 'helm-values', 'main.ts', 'platform.yaml']);
+    expect(fs.readdirSync(path.dirname(repo))).toEqual(['repo']);
+  });
+});
