@@ -45,8 +45,9 @@ describe('removeStaleRunFolders', () => {
   });
 
   test('counts a zombie as ended: a killed synth whose parent died stays one where init does not reap', async () => {
-    // GIVEN a zombie: `true` ends, and its parent, now `sleep`, never waits for it
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // GIVEN a zombie: a short sleep ends after its parent shell became `sleep 30`, which never waits for it
+    // (the child outlives the exec, so the shell cannot reap it first)
+    const parent = spawn('sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const zombie = Number(await new Promise<string>((r) => parent.stdout.once('data', (b: Buffer) => r(b.toString()))));
     while (!/\) Z /.test(fs.readFileSync(`/proc/${zombie}/stat`, 'utf8'))) await new Promise((r) => setTimeout(r, 20));
     const runs = tmpDir();
