@@ -138,7 +138,7 @@ export function checkInvariants(manifests: readonly Manifest[], options: Collect
   for (const m of manifests) {
     if (isCrd(m.object)) {
       scopes.addCrd(m.object);
-      crdPhase.set(`${m.object.spec.group}/${m.object.spec.names.kind}`, m.phase);
+      crdPhase.set(`${m.object.spec?.group}/${m.object.spec?.names?.kind}`, m.phase);
     }
     if (isNamespace(m.object)) nsPhase.set(m.object.metadata.name, m.phase);
   }

@@ -1,4 +1,4 @@
-import { checkPoolAddresses, dockerNetworkBounds, parseAddressRange, parseAddressRanges } from '../../config';
+import { checkPoolAddresses, dockerNetworkBounds, formatIpv4, parseAddressRange, parseAddressRanges, parseIpv4, parseSubnet } from '../../config';
 
 describe('address ranges', () => {
   test('parses a range and a CIDR into their bounds', () => {
@@ -57,5 +57,36 @@ describe('checkPoolAddresses', () => {
 
   test('a runaway value is cut in the message', () => {
     expect(() => parseAddressRange('x'.repeat(100000))).toThrow(/^invalid address range "x{79}… \(100002 characters\): use "first-last"/);
+  });
+});
+
+describe('address ranges, the edges', () => {
+  test('takes octet 255 and 0, a /32 and a /0, and a single-address range', () => {
+    expect(parseAddressRange('10.255.255.255-10.255.255.255')).toEqual({ text: '10.255.255.255-10.255.255.255', first: 0x0affffff, last: 0x0affffff });
+    expect(parseAddressRange('10.0.0.7/32')).toEqual({ text: '10.0.0.7/32', first: 0x0a000007, last: 0x0a000007 });
+    expect(parseAddressRange('0.0.0.0/0')).toEqual({ text: '0.0.0.0/0', first: 0, last: 0xffffffff });
+    expect(parseIpv4('255.255.255.255')).toBe(0xffffffff);
+    expect(parseIpv4('0.0.0.0')).toBe(0);
+  });
+
+  test.each([
+    ['10.0.0-10.0.1', 'not two IPv4 addresses'], ['10.0.0.1.2-10.0.0.3', 'not two IPv4 addresses'], ['10.0.0.256-10.0.0.257', 'not two IPv4 addresses'],
+    ['10.0.0.01-10.0.0.2', 'not two IPv4 addresses'], ['10.0.0.-1-10.0.0.2', 'use "first-last"'], ['10.0.0/24', 'not an IPv4 CIDR'],
+    ['10.0.0.0/', 'use "first-last"'], ['10.0.0.0/123', 'use "first-last"'], [' 10.0.0.1-10.0.0.2', 'use "first-last"'],
+  ])('fails on %s', (text, message) => {
+    expect(() => parseAddressRange(text)).toThrow(`invalid address range ${JSON.stringify(text)}: ${message}`);
+  });
+
+  test('ranges that touch or are apart are disjoint; ranges that share one address overlap, whatever their order', () => {
+    expect(parseAddressRanges(['10.0.0.1-10.0.0.10', '10.0.0.11-10.0.0.20', '10.0.1.0/24']).map((r) => r.text)).toEqual(['10.0.0.1-10.0.0.10', '10.0.0.11-10.0.0.20', '10.0.1.0/24']);
+    expect(() => parseAddressRanges(['10.0.0.11-10.0.0.20', '10.0.0.1-10.0.0.11'])).toThrow(
+      new Error('invalid address pool: "10.0.0.1-10.0.0.11" and "10.0.0.11-10.0.0.20" overlap; make the ranges disjoint'));
+  });
+
+  test('a subnet is parsed with its bounds, and must start its block', () => {
+    expect(parseSubnet('192.168.97.0/24', 's')).toEqual({ text: '192.168.97.0/24', first: 0xc0a86100, last: 0xc0a861ff, bits: 24 });
+    expect(() => parseSubnet('192.168.97.1/24', 'k3d.dockerSubnet')).toThrow(new Error('k3d.dockerSubnet: "192.168.97.1/24" does not start its /24; use 192.168.97.0/24'));
+    expect(() => parseSubnet('192.168.97.0', 'k3d.dockerSubnet')).toThrow(new Error('k3d.dockerSubnet: "192.168.97.0" is not an IPv4 subnet; use a CIDR such as 172.25.0.0/16'));
+    expect(formatIpv4(0xc0a861ff)).toBe('192.168.97.255');
   });
 });

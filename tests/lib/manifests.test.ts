@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { ChartStore, HelmRelease, HelmReleaseProps, Manifest, Phase } from '../../lib';
+import { assignPhase, ChartStore, HelmRelease, HelmReleaseProps, Manifest, Phase } from '../../lib';
 import { checkInvariants, collectManifests } from '../../lib/manifests';
 import { renderReleases } from '../../lib/helm/release';
 import { fixtureChart, fixtureStore, testRenderer, tmpDir } from '../helpers';
@@ -172,3 +172,79 @@ describe('checkInvariants', () => {
     expect(problems).toEqual(['ClusterRole x/r (r): cluster-scoped object with namespace "x"']);
   });
 });
+
+describe('checkInvariants, the edges', () => {
+  const cm = (name: string, namespace?: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...(namespace ? { namespace } : {}) } });
+
+  test('the namespaces every cluster has need no Namespace object; any other does', () => {
+    const objects = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'mine'].map((n, i) => ({ phase: Phase.APPS, object: cm(`c${i}`, n), path: `p${i}` }));
+    expect(checkInvariants(objects)).toEqual(['ConfigMap mine/c4 (p4): namespace "mine" is not created by the output: add a Namespace object']);
+    expect(checkInvariants(objects, { preexistingNamespaces: ['mine'] })).toEqual([
+      'ConfigMap default/c0 (p0): namespace "default" is not created by the output: add a Namespace object',
+      'ConfigMap kube-system/c1 (p1): namespace "kube-system" is not created by the output: add a Namespace object',
+      'ConfigMap kube-public/c2 (p2): namespace "kube-public" is not created by the output: add a Namespace object',
+      'ConfigMap kube-node-lease/c3 (p3): namespace "kube-node-lease" is not created by the output: add a Namespace object',
+    ]);
+  });
+
+  test('a namespaced object may be in the same phase as its Namespace, not an earlier one', () => {
+    expect(checkInvariants([{ phase: Phase.CONTROLLERS, object: ns('demo'), path: 'ns' }, { phase: Phase.CONTROLLERS, object: cm('c', 'demo'), path: 'cm' }])).toEqual([]);
+    expect(checkInvariants([{ phase: Phase.APPS, object: ns('demo'), path: 'ns' }, { phase: Phase.CUSTOM_RESOURCES, object: cm('c', 'demo'), path: 'cm' }])).toEqual([
+      'ConfigMap demo/c (cm): in phase 3, before its Namespace (phase 4)']);
+  });
+
+  test('the same name in two namespaces, or for two kinds, is no clash; the same kind, namespace and name is', () => {
+    const base = [{ phase: Phase.FOUNDATIONS, object: ns('a'), path: 'na' }, { phase: Phase.FOUNDATIONS, object: ns('b'), path: 'nb' }];
+    expect(checkInvariants([...base, { phase: Phase.APPS, object: cm('x', 'a'), path: '1' }, { phase: Phase.APPS, object: cm('x', 'b'), path: '2' },
+      { phase: Phase.APPS, object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x', namespace: 'a' } }, path: '3' }])).toEqual([]);
+    expect(checkInvariants([...base, { phase: Phase.APPS, object: cm('x', 'a'), path: '1' }, { phase: Phase.APPS, object: cm('x', 'a'), path: '2' }])).toEqual([
+      'ConfigMap a/x (2): the same object is also defined at 1: rename one']);
+  });
+
+  test('a namespaced object without a namespace is named', () => {
+    expect(checkInvariants([{ phase: Phase.APPS, object: cm('loose'), path: 'p' }])).toEqual(['ConfigMap loose (p): namespaced object without a namespace']);
+  });
+});
+
+describe('collectManifests, the install order', () => {
+  /** Helm's install order, as collectManifests sorts kinds within a phase. */
+  const KINDS: Array<[string, string, boolean]> = [
+    ['v1', 'Namespace', false], ['apiextensions.k8s.io/v1', 'CustomResourceDefinition', false], ['networking.k8s.io/v1', 'NetworkPolicy', true],
+    ['v1', 'ResourceQuota', true], ['v1', 'LimitRange', true], ['policy/v1', 'PodDisruptionBudget', true], ['v1', 'ServiceAccount', true],
+    ['v1', 'Secret', true], ['v1', 'ConfigMap', true], ['storage.k8s.io/v1', 'StorageClass', false], ['v1', 'PersistentVolume', false],
+    ['v1', 'PersistentVolumeClaim', true], ['rbac.authorization.k8s.io/v1', 'ClusterRole', false], ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', false],
+    ['rbac.authorization.k8s.io/v1', 'Role', true], ['rbac.authorization.k8s.io/v1', 'RoleBinding', true], ['v1', 'Service', true],
+    ['apps/v1', 'DaemonSet', true], ['v1', 'Pod', true], ['apps/v1', 'ReplicaSet', true], ['apps/v1', 'Deployment', true],
+    ['autoscaling/v2', 'HorizontalPodAutoscaler', true], ['apps/v1', 'StatefulSet', true], ['batch/v1', 'Job', true], ['batch/v1', 'CronJob', true],
+    ['networking.k8s.io/v1', 'IngressClass', false], ['networking.k8s.io/v1', 'Ingress', true], ['apiregistration.k8s.io/v1', 'APIService', false],
+    ['admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', false], ['admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', false],
+  ];
+
+  test('sorts every kind the engine knows in helm\'s order within a phase, and kinds it does not know after them in tree order', () => {
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    new ApiObject(chart, 'ns-demo', ns('demo'));
+    // Added in reverse, with two built-in kinds the order does not list first.
+    new ApiObject(chart, 'lease', { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'l', namespace: 'demo' } });
+    new ApiObject(chart, 'slice', { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'e', namespace: 'demo' } });
+    for (const [apiVersion, kind, namespaced] of [...KINDS].reverse()) {
+      if (kind === 'Namespace') continue;
+      const o = new ApiObject(chart, kind, { apiVersion, kind, metadata: { name: kind.toLowerCase(), ...(namespaced ? { namespace: 'demo' } : {}) } });
+      if (kind !== 'CustomResourceDefinition') assignPhaseOf(o);
+    }
+    const order = collectManifests(app).filter((m) => m.phase === Phase.APPS).map((m) => m.object.kind);
+    expect(order).toEqual([...KINDS.map(([, k]) => k).filter((k) => k !== 'Namespace' && k !== 'CustomResourceDefinition'), 'Lease', 'EndpointSlice']);
+  });
+
+  test('puts phases in order whatever the tree order', () => {
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'demo' } });
+    new ApiObject(chart, 'ns', ns('demo'));
+    expect(summary(collectManifests(app))).toEqual(['1 Namespace -/demo', '4 ConfigMap demo/c']);
+  });
+});
+
+function assignPhaseOf(o: ApiObject): void {
+  assignPhase(o, Phase.APPS);
+}

@@ -39,3 +39,52 @@ describe('installation key', () => {
     expect(deriveSecret(k, 'a', 32)).toHaveLength(32);
   });
 });
+
+describe('installation key, the edges', () => {
+  test('an empty explicit key counts as unset: the key file is used', () => {
+    const file = path.join(tmpDir(), '.platform-key');
+    fs.writeFileSync(file, `${'d'.repeat(64)}\n`);
+    expect(loadInstallationKey({ explicit: '', explicitName: 'PLATFORM_KEY', file })).toEqual({ key: 'd'.repeat(64), source: file, created: false });
+  });
+
+  test.each([
+    ['63 digits', 'a'.repeat(63)], ['65 digits', 'a'.repeat(65)], ['capitals', 'A'.repeat(64)], ['a digit too many after a newline', `${'a'.repeat(64)}\na`],
+  ])('fails on an explicit key of %s', (_what, key) => {
+    expect(() => loadInstallationKey({ explicit: key, explicitName: 'PLATFORM_KEY', file: '/nonexistent/key' })).toThrow(
+      new Error('PLATFORM_KEY is not 64 lowercase hex digits: generate one with `openssl rand -hex 32`'));
+  });
+
+  test('names "the installation key" when the caller gives no variable name', () => {
+    expect(() => loadInstallationKey({ explicit: 'x', file: '/nonexistent/key' })).toThrow(
+      new Error('the installation key is not 64 lowercase hex digits: generate one with `openssl rand -hex 32`'));
+    expect(loadInstallationKey({ explicit: 'e'.repeat(64), file: '/nonexistent/key' }).source).toBe('explicit');
+  });
+
+  test('a key file with 65 digits is damaged, not cut to 64', () => {
+    const file = path.join(tmpDir(), '.platform-key');
+    fs.writeFileSync(file, 'a'.repeat(65));
+    expect(() => loadInstallationKey({ file })).toThrow(`installation key file ${file} does not hold 64 lowercase hex digits`);
+  });
+
+  test('a key file that is a folder is refused by its path, and nothing is created', () => {
+    const file = path.join(tmpDir(), '.platform-key');
+    fs.mkdirSync(file);
+    expect(() => loadInstallationKey({ file })).toThrow(new Error(
+      `installation key file ${file} is a folder, not a regular file: restore the key file (64 hex digits) from your backup, or set PLATFORM_KEY`));
+  });
+});
+
+describe('deriveSecret, the edges', () => {
+  test('is HMAC-SHA256 of the purpose under the key, as hex (the key keys, the purpose is the message)', () => {
+    // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?"
+    expect(deriveSecret('Jefe', 'what do ya want for nothing?')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+  });
+
+  test('takes 1 to 64 hex digits and refuses 0 and 65, naming the number', () => {
+    expect(deriveSecret('k', 'p', 1)).toHaveLength(1);
+    expect(deriveSecret('k', 'p', 64)).toHaveLength(64);
+    expect(() => deriveSecret('k', 'p', 0)).toThrow(new Error('cannot derive 0 hex digits: use 1 to 64'));
+    expect(() => deriveSecret('k', 'p', 65)).toThrow(new Error('cannot derive 65 hex digits: use 1 to 64'));
+    expect(() => deriveSecret('k', 'p', 100)).toThrow(new Error('cannot derive 100 hex digits: use 1 to 64'));
+  });
+});
