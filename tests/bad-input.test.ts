@@ -93,11 +93,6 @@ describe('bad input stops synth with its own message, and dist/ is untouched', (
     fs.writeFileSync(path.join(outdir, f), c);
   }
 
-  test('there are at least 30 cases, each with its own message', () => {
-    expect(CASES.length).toBeGreaterThanOrEqual(30);
-    expect(new Set(CASES.map((c) => String(c.error[0]))).size).toBe(CASES.length);
-  });
-
   test.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const dir = tmpDir('case-');
     const valuesDir = path.join(dir, 'helm-values');

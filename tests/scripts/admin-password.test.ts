@@ -38,7 +38,7 @@ describe('npm run jupyterhub:admin-password', () => {
     // kill -9 right after the journal is in place: both new folders are complete, no target is renamed yet.
     const crash = faultyFs({ after: (call) => call.startsWith('rename ') && call.endsWith('/.dist.swap'), code: 'ECRASH', crash: true });
     const { output: out, secrets } = output('n'.repeat(40));
-    expect(() => writePair(pair, withMarkers(out, secrets), { fs: crash.io, log: () => {} })).toThrow();
+    expect(() => writePair(pair, withMarkers(out, secrets), { fs: crash.io, log: () => {} })).toThrow(/ECRASH/);
     expect(fs.readdirSync(parent).length).toBeGreaterThan(2);
     const res = run([], { CDK8S_OUTDIR: pair.outdir });
     expect([res.status, res.stdout]).toEqual([0, `${'n'.repeat(40)}\n`]);

@@ -59,7 +59,8 @@ describe('HelmRenderer', () => {
 
   test('leaves no private folder behind when helm fails', async () => {
     const home = tmpDir();
-    await expect(renderer(testHelm(), { homeDir: home }).render(request(fixtureChart('broken', '0.1.0'), { greeting: 'secret-value' }))).rejects.toThrow();
+    await expect(renderer(testHelm(), { homeDir: home }).render(request(fixtureChart('broken', '0.1.0'), { greeting: 'secret-value' }))).rejects.toThrow(
+      /^release "demo" \(chart broken 0\.1\.0\) failed to render: .*broken on purpose: set \.Values\.fixed/s);
     expect(fs.readdirSync(path.join(home, 'runs'))).toEqual([]);
   });
 
