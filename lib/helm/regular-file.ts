@@ -47,14 +47,10 @@ function isInside(file: string, dir: string): boolean {
   return rel !== '' && !rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel);
 }
 
-/**
- * Reads `file`: it must be a regular file, or a symlink to one, of at most `maxBytes`, and resolve inside
- * `within` when given. Never reads more than `maxBytes + 1` bytes. Throws FileRefused naming the file and,
- * for a symlink, where it leads.
- */
-export function readRegularFile(file: string, options: ReadRegularFileOptions): Buffer {
-  if (options.within !== undefined && !isInside(path.resolve(file), path.resolve(options.within))) {
-    throw new FileRefused(`${file} is outside ${options.within}`, 'outside');
+/** Where a path leads (symlinks followed) and what is there, refused unless it lies inside `within` when given. */
+function resolveInput(file: string, within: string | undefined): { real: string; st: fs.Stats; subject: string } {
+  if (within !== undefined && !isInside(path.resolve(file), path.resolve(within))) {
+    throw new FileRefused(`${file} is outside ${within}`, 'outside');
   }
   let st: fs.Stats;
   try {
@@ -62,46 +58,60 @@ export function readRegularFile(file: string, options: ReadRegularFileOptions): 
   } catch (e) {
     throw refusedByErrno(e, file);
   }
+  const link = st.isSymbolicLink();
   let real: string;
-  let subject = file;
-  if (st.isSymbolicLink()) {
+  try {
+    real = fs.realpathSync(file);
+  } catch (e) {
     let target = '?';
-    try {
-      target = fs.readlinkSync(file);
-      real = fs.realpathSync(file);
-    } catch (e) {
-      throw refusedByErrno(e, `${file} is a symlink to ${target}, which`);
-    }
-    subject = `${file} is a symlink to ${real}, which`;
-  } else {
-    try {
-      real = fs.realpathSync(file);
-    } catch (e) {
-      throw refusedByErrno(e, file);
-    }
+    try { target = fs.readlinkSync(file); } catch { /* not a link, or gone */ }
+    throw refusedByErrno(e, link ? `${file} is a symlink to ${target}, which` : file);
   }
-  if (options.within !== undefined) {
+  if (within !== undefined) {
     let root: string;
     try {
-      root = fs.realpathSync(options.within);
+      root = fs.realpathSync(within);
     } catch (e) {
-      throw refusedByErrno(e, options.within);
+      throw refusedByErrno(e, within);
     }
-    if (!isInside(real, root)) {
-      throw new FileRefused(`${file} leads to ${real}, outside ${options.within}`, 'outside');
-    }
+    if (!isInside(real, root)) throw new FileRefused(`${file} leads to ${real}, outside ${within}`, 'outside');
   }
-  if (st.isSymbolicLink()) {
+  const subject = link ? `${file} is a symlink to ${real}, which` : file;
+  if (link) {
     try {
       st = fs.statSync(real);
     } catch (e) {
       throw refusedByErrno(e, subject);
     }
   }
+  return { real, st, subject };
+}
+
+/** Reads an open file, never more than `maxBytes + 1` bytes, refusing one that grew past the limit. */
+function readBounded(fd: number, file: string, maxBytes: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(1 << 16, maxBytes + 1 - total));
+    const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total > maxBytes) throw new FileRefused(`${file} grew past the limit of ${formatBytes(maxBytes)} while it was read`, 'too-large');
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/**
+ * Reads `file`: it must be a regular file, or a symlink to one, of at most `maxBytes`, and resolve inside
+ * `within` when given. Never reads more than `maxBytes + 1` bytes. Throws FileRefused naming the file and,
+ * for a symlink, where it leads.
+ */
+export function readRegularFile(file: string, options: ReadRegularFileOptions): Buffer {
+  const { real, st, subject } = resolveInput(file, options.within);
   const is = `${subject} is`;
   if (!st.isFile()) throw new FileRefused(`${is} ${kindOf(st)}, not a regular file`, 'not-a-file');
   if (st.size > options.maxBytes) throw new FileRefused(`${is} ${st.size} bytes, more than the limit of ${formatBytes(options.maxBytes)}`, 'too-large');
-
   let fd: number;
   try {
     // O_NOFOLLOW and O_NONBLOCK: if the file was swapped for a symlink or a pipe since the checks above,
@@ -116,17 +126,7 @@ export function readRegularFile(file: string, options: ReadRegularFileOptions): 
       throw new FileRefused(`${file} changed while it was read (now ${kindOf(opened)}): run again`, 'changed');
     }
     if (opened.size > options.maxBytes) throw new FileRefused(`${is} ${opened.size} bytes, more than the limit of ${formatBytes(options.maxBytes)}`, 'too-large');
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 16, options.maxBytes + 1 - total));
-      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-      if (total > options.maxBytes) throw new FileRefused(`${file} grew past the limit of ${formatBytes(options.maxBytes)} while it was read`, 'too-large');
-    }
-    return Buffer.concat(chunks, total);
+    return readBounded(fd, file, options.maxBytes);
   } finally {
     fs.closeSync(fd);
   }
