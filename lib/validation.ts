@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
+import { sha256Hex, writeCacheFile } from './cache-files';
 import { describeObject, isCrd, Manifest } from './manifests';
 import { groupOf } from './resource-scope';
 
@@ -161,7 +162,7 @@ const VALIDATOR_DIGEST = createHash('sha256')
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   .update(`ajv ${AJV_VERSION} kubernetes-models ${require('kubernetes-models/package.json').version}`)
   .digest('hex');
-const digest = (text: string) => createHash('sha256').update(text).digest('hex');
+const digest = sha256Hex;
 const RESULTS_FILE = 'passed.json';
 
 /** Validates objects against the Kubernetes schemas and the CRDs it was given. */
@@ -175,6 +176,8 @@ export class SchemaValidator {
   /** Digests of (validator, schema, object) that passed in an earlier run, and those that pass in this one. */
   private readonly passedBefore: ReadonlySet<string>;
   private readonly passedNow = new Set<string>();
+  /** How many objects this validator took as passed because an earlier run checked them. */
+  public passedBeforeCount = 0;
 
   /** @param crds the CustomResourceDefinitions whose kinds the objects may use */
   public constructor(crds: readonly Json[], private readonly options: SchemaValidatorOptions = {}) {
@@ -193,6 +196,7 @@ export class SchemaValidator {
     const result = this.options.cacheDir && !(object.apiVersion === 'v1' && object.kind === 'Secret') ? digest(`${VALIDATOR_DIGEST}\n${this.schemaDigest(object)}\n${JSON.stringify(object)}`) : undefined;
     if (result && this.passedBefore.has(result)) {
       this.passedNow.add(result);
+      this.passedBeforeCount++;
       return [];
     }
     const violations = this.check(object);
@@ -237,7 +241,7 @@ export class SchemaValidator {
   /** Compiles a schema, or loads the code an earlier run compiled from the same schema. */
   private compileCached(schema: Json, what: string): ValidateFunction {
     const file = this.options.cacheDir
-      ? path.join(this.options.cacheDir, `${createHash('sha256').update(`ajv ${AJV_VERSION}\n${JSON.stringify(schema)}`).digest('hex')}.js`)
+      ? path.join(this.options.cacheDir, `${digest(`ajv ${AJV_VERSION}\n${JSON.stringify(schema)}`)}.js`)
       : undefined;
     const cached = file ? loadStandalone(file) : undefined;
     if (cached) return cached;
@@ -287,23 +291,17 @@ function readPassed(file: string): ReadonlySet<string> {
   }
 }
 
-/** Keeps a file for the next run; a cache that cannot be written only costs the next run the work. */
-function writeCacheFile(file: string, content: string): void {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
-  } catch {
-    // not cached
-  }
+/** What a validation did: how many objects it validated, and how many of them an earlier run had checked. */
+export interface ValidationReport {
+  readonly objects: number;
+  readonly passedBefore: number;
 }
 
 /**
  * Validates every manifest, CRs against the CRDs among them, and throws one error that lists every
  * violation by file, object and JSON path. `fileOf` names the file each manifest is written to.
  */
-export function validateManifests(manifests: readonly Manifest[], fileOf: (m: Manifest) => string, options: SchemaValidatorOptions = {}): void {
+export function validateManifests(manifests: readonly Manifest[], fileOf: (m: Manifest) => string, options: SchemaValidatorOptions = {}): ValidationReport {
   const crds = manifests.map((m) => m.object).filter(isCrd);
   const validator = new SchemaValidator(crds, options);
   const problems: string[] = [];
@@ -319,4 +317,5 @@ export function validateManifests(manifests: readonly Manifest[], fileOf: (m: Ma
     throw new Error(`${problems.length} object field(s) fail schema validation (nothing was written):\n${problems.join('\n')}`);
   }
   validator.saveResults();
+  return { objects: manifests.length, passedBefore: validator.passedBeforeCount };
 }

@@ -1,0 +1,62 @@
+// Files a later run may reuse (renders, compiled validators, what the last synth read and wrote): in
+// folders only this user can read (some hold derived secrets), written whole or not at all, and read
+// back only when intact. A cache that cannot be read or written costs the next run the work, never an error.
+// Node's built-ins only: synth's "nothing changed" check uses it before anything else is loaded.
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
+/** Creates `dir` and its missing parents, and makes `dir` readable by this user only (0700). */
+export function makePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if ((fs.statSync(dir).mode & 0o777) !== 0o700) fs.chmodSync(dir, 0o700);
+}
+
+/**
+ * Writes `content` to `file` (0600) in a private folder: a temporary name, then a rename, so a reader sees
+ * the old file or the new one. Returns false when it could not (a full disk, a read-only checkout).
+ */
+export function writeCacheFile(file: string, content: string | Buffer): boolean {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
+  try {
+    makePrivateDir(path.dirname(file));
+    fs.writeFileSync(tmp, content, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+    return true;
+  } catch {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch { /* nothing to remove */ }
+    return false;
+  }
+}
+
+/** Writes `body` after a line holding its sha256, so a reader can tell a whole entry from a cut or damaged one. */
+export function writeCheckedFile(file: string, body: string): boolean {
+  return writeCacheFile(file, `${sha256Hex(body)}\n${body}`);
+}
+
+/** The body `writeCheckedFile` wrote, or undefined when the file is missing, unreadable, cut short or damaged. */
+export function readCheckedFile(file: string): string | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const newline = text.indexOf('\n');
+  if (newline !== 64) return undefined;
+  const body = text.slice(65);
+  return sha256Hex(body) === text.slice(0, 64) ? body : undefined;
+}
+
+/** The sha256 of a file's bytes, or undefined when it cannot be read. */
+export function fileDigest(file: string): string | undefined {
+  try {
+    return sha256Hex(fs.readFileSync(file));
+  } catch {
+    return undefined;
+  }
+}
