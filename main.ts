@@ -6,12 +6,11 @@
 // PLATFORM_CONFIG names another configuration file; CHART_LOCK, CHART_STORE and HELM override the engine's;
 // HELM_TIMEOUT is how many seconds helm may take for one release.
 import * as fs from 'fs';
-import * as path from 'path';
 import { App } from 'cdk8s';
 import { ADMIN_PASSWORD_OVERRIDE, hostsLines, Platform } from './charts';
 import {
-  engineSettings, helmFromEnv, helmTimeoutFrom, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, outputSettings, pathsFrom, protectedPaths, renderTargetFor,
-  REPOSITORY_ROOT,
+  cacheFolders, engineSettings, helmFromEnv, helmTimeoutFrom, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, outputSettings, pathsFrom, protectedPaths, renderTargetFor,
+  REPOSITORY_ROOT, shownFolder,
 } from './config';
 import {
   ARGO_CD_SYNC_WAVE, carriesSecretData, checkSynthesis, CommandSpec, helpText, HelmRenderer, InputStates, loadInstallationKey, Manifest, parseCommandLine,
@@ -56,7 +55,7 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   const caching = !check && !flags['no-cache'];
   const step = flags.quiet ? () => {} : out.log;
   const paths = pathsFrom(env, root);
-  const cache = (name: string) => (caching ? path.join(paths.synthCacheDir, name) : undefined);
+  const caches = caching ? cacheFolders(paths) : undefined;
   // Each input's state is taken before it is read, so a file edited meanwhile is never recorded as unchanged.
   const inputs = new InputStates().add('file', paths.configFile);
   const { config, lockFile, valuesDir } = loadConfig(paths.configFile);
@@ -82,22 +81,21 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   };
   // Every problem of the configuration and the values folder surfaces here, before helm is looked for.
   const first = build();
-  const helm = helmFromEnv(env, settings.cacheDir, step, cache('helm-version.json'));
+  const helm = helmFromEnv(env, settings.cacheDir, step, caches?.helmVersion);
   inputs.add('program', helm.path);
-  const renderCache = cache('render');
   const renderer = new HelmRenderer({
     helm, store: settings.store, target: renderTargetFor(config.kubernetesVersion), homeDir: settings.helmHome, timeoutSeconds: helmTimeoutSeconds,
-    warn: out.log, cache: renderCache ? new RenderCache({ dir: renderCache }) : undefined,
+    warn: out.log, cache: caches && new RenderCache({ dir: caches.render }),
   });
   const k3d = k3dClusterConfig(config);
   const synthOptions = {
-    renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE, files: new Map(k3d ? [[K3D_CONFIG_FILE, toYaml(k3d)]] : []), validationCacheDir: cache('validation'),
+    renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE, files: new Map(k3d ? [[K3D_CONFIG_FILE, toYaml(k3d)]] : []), validationCacheDir: caches?.validation,
     onRendered: (r: { releaseName: string; chart: { chart: string; version: string } }, objects: number, ms: number, cached: boolean) =>
       step(`${cached ? 'took' : 'rendered'} ${r.releaseName} (${r.chart.chart} ${r.chart.version}): ${objects} objects ${cached ? 'from the render cache ' : ''}in ${Math.round(ms)} ms`),
     onValidated: (report: { objects: number; passedBefore: number }, ms: number) =>
       step(`validated ${report.objects} objects in ${Math.round(ms)} ms${report.passedBefore ? ` (${report.passedBefore} unchanged since a run that checked them)` : ''}`),
   };
-  const rel = (d: string) => `${path.relative(process.cwd(), d) || '.'}/`;
+  const rel = shownFolder;
 
   if (check) {
     await checkSynthesis([first.app, build().app], { ...synthOptions, outdir: paths.outdir });
@@ -118,9 +116,8 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
     ` in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const hosts = hostsLines(first.platform);
   for (const line of hosts) out.print(line);
-  const records = cache('synth');
-  if (options.tool && records) {
-    saveRecord(recordFileOf(records, paths.outdir), {
+  if (options.tool && caches) {
+    saveRecord(recordFileOf(caches.records, paths.outdir), {
       tool: options.tool, settings: outputSettings(env, paths, { key: key.key, helm: helm.path }), inputs, outputs: [paths.outdir, paths.secretsDir], printed: hosts,
     });
   }

@@ -55,3 +55,16 @@ export function outputSettings(env: NodeJS.ProcessEnv, paths: Paths, resolved: {
     adminPassword: env.JUPYTERHUB_ADMIN_PASSWORD || null,
   };
 }
+
+/** Synth's caches, all under `SYNTH_CACHE` (else `.cache/`): deleting that folder empties them. */
+export function cacheFolders(paths: Paths): { render: string; validation: string; records: string; helmVersion: string } {
+  return {
+    render: path.join(paths.synthCacheDir, 'render'),
+    validation: path.join(paths.synthCacheDir, 'validation'),
+    records: path.join(paths.synthCacheDir, 'synth'),
+    helmVersion: path.join(paths.synthCacheDir, 'helm-version.json'),
+  };
+}
+
+/** A folder as messages show it: relative to the working directory, with a trailing `/`. */
+export const shownFolder = (dir: string): string => `${path.relative(process.cwd(), dir) || '.'}/`;
