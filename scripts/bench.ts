@@ -43,11 +43,16 @@ interface Sample {
 /** Records each node process's peak memory when it exits (loaded with NODE_OPTIONS=--require). */
 const RSS_PRELOAD = `process.on('exit', () => { try { require('fs').appendFileSync(process.env.BENCH_RSS_FILE, process.argv[1] + '\\t' + process.resourceUsage().maxRSS + '\\n'); } catch {} });\n`;
 
+/** Copies what synth needs of the repository into `dir` (sources, values, lock, package files; no build/), linking node_modules. */
+export function copyRepository(dir: string): void {
+  for (const entry of COPIED) fs.cpSync(path.join(REPOSITORY_ROOT, entry), path.join(dir, entry), { recursive: true });
+  fs.symlinkSync(path.join(REPOSITORY_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+}
+
 /** A scratch copy of the repository that synthesizes `config`, with `extra` more JupyterHub releases. */
 function scratchCopy(work: string, name: string, config: string, lock: string, extra: number): string {
   const dir = path.join(work, name);
-  for (const entry of COPIED) fs.cpSync(path.join(REPOSITORY_ROOT, entry), path.join(dir, entry), { recursive: true });
-  fs.symlinkSync(path.join(REPOSITORY_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  copyRepository(dir);
   const doc = yaml.load(fs.readFileSync(lock, 'utf8')) as { charts: Record<string, Record<string, unknown>> };
   if (extra) {
     const registry = path.join(dir, 'charts', 'registry.ts');
