@@ -9,6 +9,7 @@ import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { sha256Hex, writeCacheFile } from './cache-files';
+import { quickCheck, quickCheckable } from './schema-check';
 import { describeObject, isCrd, Manifest } from './manifests';
 import { groupOf } from './resource-scope';
 
@@ -259,9 +260,16 @@ export class SchemaValidator {
     const root = strictSchema(schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true });
     // apiVersion, kind and metadata are the API server's, whatever the CRD says of them; metadata is checked below.
     root.properties = { ...root.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
-    const validate = this.compileCached(root, what);
+    // Most objects pass: a quick walk along the schema says so without compiling it; ajv (compiled once,
+    // or loaded from the cache) checks only what the walk cannot, and words the violations.
+    const quick = quickCheckable(root);
+    let compiled: ValidateFunction | undefined;
+    const validate = (object: Json) => {
+      compiled ??= this.compileCached(root, what);
+      return compiled(object) ? [] : (compiled.errors ?? []).map(describeError);
+    };
     return (object) => {
-      const violations = validate(object) ? [] : (validate.errors ?? []).map(describeError);
+      const violations = quick && quickCheck(root, object) ? [] : validate(object);
       const meta = runTracked((data) => ObjectMeta.prototype.validate.call(data), object.metadata ?? {}, () => false, '/metadata');
       return [...violations, ...meta];
     };
