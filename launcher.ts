@@ -5,9 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { cacheFolders, outputSettings, pathsFrom, shownFolder } from './config/paths';
-import { sha256Hex } from './lib/cache-files';
+import { fileForOutput, sha256Hex } from './lib/cache-files';
 import { peekInstallationKey } from './lib/secrets';
-import { changeSince, readRecord, recordFileOf } from './lib/synth-record';
+import { changeSince, readRecord } from './lib/synth-record';
 import { locateTool } from './lib/tools';
 import type { main as Main } from './main';
 
@@ -30,7 +30,7 @@ export function whySynthesize(env: NodeJS.ProcessEnv, tool: string): { why: stri
   const key = peekInstallationKey({ explicit: env.PLATFORM_KEY, file: paths.keyFile });
   const helm = locateTool({ name: 'helm', explicit: env.HELM, searchPath: env.PATH, cacheDir: paths.cacheDir });
   if (!key || !helm) return { why: `no ${key ? 'helm' : 'installation key'} yet` };
-  const record = readRecord(recordFileOf(cacheFolders(paths).records, paths.outdir));
+  const record = readRecord(fileForOutput(cacheFolders(paths).records, paths.outdir));
   const why = changeSince(record, { tool, settings: outputSettings(env, paths, { key, helm }) });
   return why ? { why } : { why, printed: record!.printed };
 }

@@ -14,7 +14,7 @@ import {
 } from './config';
 import {
   ARGO_CD_SYNC_WAVE, carriesSecretData, checkSynthesis, CommandSpec, helpText, HelmRenderer, InputStates, loadInstallationKey, Manifest, parseCommandLine,
-  PHASE_FILES, recordFileOf, RenderCache, saveRecord, startCommand, synthesize, toYaml,
+  PHASE_FILES, fileForOutput, RenderCache, saveRecord, startCommand, synthesize, toYaml,
 } from './lib';
 
 export const SYNTH_COMMAND = {
@@ -90,6 +90,7 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   const k3d = k3dClusterConfig(config);
   const synthOptions = {
     renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE, files: new Map(k3d ? [[K3D_CONFIG_FILE, toYaml(k3d)]] : []), validationCacheDir: caches?.validation,
+    yamlCacheFile: caches && fileForOutput(caches.yaml, paths.outdir),
     onRendered: (r: { releaseName: string; chart: { chart: string; version: string } }, objects: number, ms: number, cached: boolean) =>
       step(`${cached ? 'took' : 'rendered'} ${r.releaseName} (${r.chart.chart} ${r.chart.version}): ${objects} objects ${cached ? 'from the render cache ' : ''}in ${Math.round(ms)} ms`),
     onValidated: (report: { objects: number; passedBefore: number }, ms: number) =>
@@ -117,7 +118,7 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   const hosts = hostsLines(first.platform);
   for (const line of hosts) out.print(line);
   if (options.tool && caches) {
-    saveRecord(recordFileOf(caches.records, paths.outdir), {
+    saveRecord(fileForOutput(caches.records, paths.outdir), {
       tool: options.tool, settings: outputSettings(env, paths, { key: key.key, helm: helm.path }), inputs, outputs: [paths.outdir, paths.secretsDir], printed: hosts,
     });
   }

@@ -60,3 +60,26 @@ export function fileDigest(file: string): string | undefined {
     return undefined;
   }
 }
+
+/** True for what JSON gives back unchanged: no Date, Buffer, NaN, Infinity, -0 or undefined. */
+export function isPlainJson(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(isPlainJson);
+  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value as object).every(isPlainJson);
+}
+
+/** The file in `dir` that belongs to one output folder: named by the digest of its path. */
+export function fileForOutput(dir: string, outdir: string): string {
+  return path.join(dir, `${sha256Hex(path.resolve(outdir))}.json`);
+}
+
+/** Removes all but the `keep` most recently written files named like fileForOutput's in `dir`. */
+export function keepNewest(dir: string, keep: number): void {
+  try {
+    const files = fs.readdirSync(dir).filter((n) => /^[0-9a-f]{64}\.json$/.test(n))
+      .map((n) => ({ n, t: fs.statSync(path.join(dir, n)).mtimeMs })).sort((a, b) => b.t - a.t);
+    for (const { n } of files.slice(keep)) fs.rmSync(path.join(dir, n), { force: true });
+  } catch { /* kept a little longer */ }
+}

@@ -5,7 +5,7 @@
 // Node's built-ins only: it runs before cdk8s, helm or the validators are loaded.
 import * as fs from 'fs';
 import * as path from 'path';
-import { makePrivateDir, readCheckedFile, sha256Hex, writeCheckedFile } from './cache-files';
+import { keepNewest, makePrivateDir, readCheckedFile, sha256Hex, writeCheckedFile } from './cache-files';
 import { lockFileOf } from './output-lock';
 import { MARKER_FILE, parseMarker } from './output-marker';
 import { journalOf } from './output-swap';
@@ -149,11 +149,6 @@ function readOutput(dir: string): OutputState | string {
   return { dir, marker: sha256Hex(markerText!), modes };
 }
 
-/** Where the record of the synth into `outdir` is kept. */
-export function recordFileOf(cacheDir: string, outdir: string): string {
-  return path.join(cacheDir, `${sha256Hex(path.resolve(outdir))}.json`);
-}
-
 /**
  * Keeps what a synth read and wrote, after checking that the output folders hold exactly what their markers
  * list; returns false (and keeps nothing) when they do not, or the record cannot be written.
@@ -176,17 +171,8 @@ export function saveRecord(file: string, run: {
     return false;
   }
   if (!writeCheckedFile(file, JSON.stringify(record))) return false;
-  pruneRecords(path.dirname(file));
+  keepNewest(path.dirname(file), MAX_RECORDS);
   return true;
-}
-
-/** Removes the records beyond the newest MAX_RECORDS (outputs in temporary folders come and go). */
-function pruneRecords(dir: string): void {
-  try {
-    const records = fs.readdirSync(dir).filter((n) => /^[0-9a-f]{64}\.json$/.test(n))
-      .map((n) => ({ n, t: fs.statSync(path.join(dir, n)).mtimeMs })).sort((a, b) => b.t - a.t);
-    for (const { n } of records.slice(MAX_RECORDS)) fs.rmSync(path.join(dir, n), { force: true });
-  } catch { /* kept a little longer */ }
 }
 
 /** The record of the last synth into an output, or undefined when there is none or it does not read back whole. */

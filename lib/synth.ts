@@ -3,11 +3,12 @@ import { diffOutputs, readOutputDir } from './diff';
 import { ReleaseListener, renderReleases } from './helm/release';
 import { HelmRenderer } from './helm/renderer';
 import { collectManifests, CollectOptions, Manifest } from './manifests';
-import { carriesSecretData, Outputs, renderOutputs } from './output';
+import { carriesSecretData, Outputs, renderOutputs, toYaml } from './output';
 import { withMarkers } from './output-marker';
 import { OutputOptions, recoverOutput, withOutput } from './output-writer';
 import { PHASE_FILES } from './phases';
 import { validateManifests, ValidationReport } from './validation';
+import { YamlCache } from './yaml-cache';
 
 export interface RenderOptions extends CollectOptions {
   readonly renderer: HelmRenderer;
@@ -19,6 +20,8 @@ export interface RenderOptions extends CollectOptions {
   readonly onValidated?: (report: ValidationReport, ms: number) => void;
   /** Where compiled validators and the digests of passing objects are kept for the next run. @default - none */
   readonly validationCacheDir?: string;
+  /** Where the YAML of each object is kept for the next run (one file per output). @default - none: every object is dumped */
+  readonly yamlCacheFile?: string;
 }
 
 export interface SynthesizeOptions extends RenderOptions, OutputOptions {
@@ -46,7 +49,9 @@ export async function renderTree(root: Construct, options: RenderOptions): Promi
   const start = performance.now();
   const report = validateManifests(manifests, (m) => `${carriesSecretData(m.object) ? '(secrets) ' : ''}${PHASE_FILES[m.phase]}`, { cacheDir: options.validationCacheDir });
   options.onValidated?.(report, performance.now() - start);
-  const outputs = renderOutputs(manifests);
+  const yaml = options.yamlCacheFile ? new YamlCache(options.yamlCacheFile, toYaml) : undefined;
+  const outputs = renderOutputs(manifests, yaml?.dump);
+  yaml?.save();
   for (const [name, content] of options.files ?? []) {
     if (outputs.manifests.has(name)) throw new Error(`the extra output file ${name} has the name of a phase file: give it another`);
     outputs.manifests.set(name, content);

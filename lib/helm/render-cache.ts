@@ -5,7 +5,7 @@
 // entry is a miss; the folder is bounded, the least recently used entries going first.
 import * as fs from 'fs';
 import * as path from 'path';
-import { makePrivateDir, readCheckedFile, sha256Hex, writeCheckedFile } from '../cache-files';
+import { isPlainJson, makePrivateDir, readCheckedFile, sha256Hex, writeCheckedFile } from '../cache-files';
 import { MiB } from './bytes';
 
 /** How much the render cache keeps unless told otherwise. */
@@ -20,15 +20,6 @@ export interface RenderCacheOptions {
   readonly dir: string;
   /** The most the entries may take together; the least recently used go first. @default 256 MiB */
   readonly maxBytes?: number;
-}
-
-/** True for what JSON gives back unchanged: no Date, Buffer, NaN, Infinity, -0 or undefined. */
-function isJson(value: unknown): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
-  if (Array.isArray(value)) return value.every(isJson);
-  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
-  return Object.values(value as object).every(isJson);
 }
 
 export class RenderCache {
@@ -66,7 +57,7 @@ export class RenderCache {
 
   /** Keeps `objects` under `key` (unless JSON cannot hold them exactly), then evicts beyond the bound. */
   public put(key: string, objects: ReadonlyArray<Record<string, any>>): void {
-    if (!isJson(objects)) return;
+    if (!isPlainJson(objects)) return;
     try {
       makePrivateDir(this.dir);
     } catch {

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { writeOutput } from '../../lib/output-writer';
 import { lockFileOf } from '../../lib/output-lock';
 import { journalOf } from '../../lib/output-swap';
-import { changeSince, InputStates, readRecord, recordFileOf, saveRecord } from '../../lib/synth-record';
+import { fileForOutput } from '../../lib/cache-files';
+import { changeSince, InputStates, readRecord, saveRecord } from '../../lib/synth-record';
 import { tmpDir, unflushedFs } from '../helpers';
 
 const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
@@ -28,7 +29,7 @@ async function recorded() {
   const states = new InputStates().add('file', config).add('file', archive).add('folder', values).add('program', helm);
   const settings = { configFile: config, key: 'k'.repeat(64) };
   const tool = 'tool-digest';
-  const file = recordFileOf(path.join(dir, 'cache', 'synth'), outdir);
+  const file = fileForOutput(path.join(dir, 'cache', 'synth'), outdir);
   expect(saveRecord(file, { tool, settings, inputs: states, outputs: [outdir, `${outdir}-secrets`], printed: ['hosts line'] })).toBe(true);
   const changed = (now: { tool?: string; settings?: Record<string, unknown> } = {}) => changeSince(readRecord(file), { tool: now.tool ?? tool, settings: now.settings ?? settings });
   return { dir, config, archive, values, helm, outdir, file, settings, changed };
