@@ -2,7 +2,8 @@
 // assembled schema and then by the checks a schema cannot make. Every problem is reported at once, each
 // with the file, the line, the setting, the bad value and what would be accepted.
 import * as path from 'path';
-import Ajv, { ErrorObject } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import { quickCheck, quickCheckable, readTextFile, shown } from '../lib';
 import { COMPONENTS } from '../charts/registry';
@@ -73,7 +74,8 @@ function validatorFor(components: readonly ComponentDefinition[]): ConfigValidat
 function schemaErrors(components: readonly ComponentDefinition[], settings: unknown): ErrorObject[] {
   const v = validatorFor(components);
   if (v.quick && quickCheck(v.schema, settings)) return [];
-  v.compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(v.schema);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  v.compiled ??= new (require('ajv').default as typeof Ajv)({ allErrors: true, strict: false, verbose: true }).compile(v.schema);
   return v.compiled(settings) ? [] : v.compiled.errors ?? [];
 }
 

@@ -6,8 +6,9 @@ import { ObjectMeta } from '@kubernetes-models/apimachinery/apis/meta/v1/ObjectM
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type standaloneCodeType from 'ajv/dist/standalone';
 import { sha256Hex, writeCacheFile } from './cache-files';
 import { quickCheck, quickCheckable } from './schema-check';
 import { describeObject, isCrd, Manifest } from './manifests';
@@ -170,7 +171,8 @@ const RESULTS_FILE = 'passed.json';
 export class SchemaValidator {
   // Each CRD schema is compiled once to check a handful of objects: ajv's code optimizer costs more than it
   // saves (Seldon's 1 MB schema compiles in 0.2 s instead of 0.55 s without it).
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false, code: { optimize: false, source: true } });
+  // ajv is loaded only when a schema must be compiled: to word a failure, or for keywords the quick check does not know.
+  private ajvInstance?: Ajv;
   private readonly crdSchemas = new Map<string, Json | undefined>();
   private readonly compiled = new Map<string, CompiledCheck | undefined>();
   private readonly schemaDigests = new Map<string, string>();
@@ -239,6 +241,13 @@ export class SchemaValidator {
     return cls ? builtInCheck(cls) : undefined;
   }
 
+  private get ajv(): Ajv {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const AjvClass = require('ajv').default as typeof Ajv;
+    this.ajvInstance ??= new AjvClass({ allErrors: true, strict: false, validateFormats: false, logger: false, code: { optimize: false, source: true } });
+    return this.ajvInstance;
+  }
+
   /** Compiles a schema, or loads the code an earlier run compiled from the same schema. */
   private compileCached(schema: Json, what: string): ValidateFunction {
     const file = this.options.cacheDir
@@ -252,7 +261,8 @@ export class SchemaValidator {
     } catch (e) {
       throw new Error(`the openAPIV3Schema of ${what} in its CRD cannot be compiled (${(e as Error).message}): fix the CRD, or report it if the CRD is upstream's`);
     }
-    if (file) writeCacheFile(file, standaloneCode(this.ajv, validate));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (file) writeCacheFile(file, (require('ajv/dist/standalone').default as typeof standaloneCodeType)(this.ajv, validate));
     return validate;
   }
 
