@@ -96,12 +96,11 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
     onValidated: (report: { objects: number; passedBefore: number }, ms: number) =>
       step(`validated ${report.objects} objects in ${Math.round(ms)} ms${report.passedBefore ? ` (${report.passedBefore} unchanged since a run that checked them)` : ''}`),
   };
-  const rel = shownFolder;
 
   if (check) {
     await checkSynthesis([first.app, build().app], { ...synthOptions, outdir: paths.outdir });
     renderer.reportUnpinned();
-    out.log(`check passed: two synths are identical, and so is ${rel(paths.outdir)}`);
+    out.log(`check passed: two synths are identical, and so is ${shownFolder(paths.outdir)}`);
     return;
   }
 
@@ -111,9 +110,9 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   });
   renderer.reportUnpinned();
   const [committable, secrets] = [manifests.filter((m) => !carriesSecretData(m.object)), manifests.filter((m) => carriesSecretData(m.object))];
-  out.log(`wrote ${committable.length} objects to ${rel(paths.outdir)} (${countsByFile(committable)}), ` +
-    `${secrets.length} Secret${secrets.length === 1 ? '' : 's'} with values to ${rel(paths.secretsDir)}${secrets.length ? ` (${countsByFile(secrets)})` : ''}` +
-    (k3d ? ` and the k3d cluster config to ${rel(paths.outdir)}${K3D_CONFIG_FILE} (k3d cluster create --config ${rel(paths.outdir)}${K3D_CONFIG_FILE})` : '') +
+  out.log(`wrote ${committable.length} objects to ${shownFolder(paths.outdir)} (${countsByFile(committable)}), ` +
+    `${secrets.length} Secret${secrets.length === 1 ? '' : 's'} with values to ${shownFolder(paths.secretsDir)}${secrets.length ? ` (${countsByFile(secrets)})` : ''}` +
+    (k3d ? ` and the k3d cluster config to ${shownFolder(paths.outdir)}${K3D_CONFIG_FILE} (k3d cluster create --config ${shownFolder(paths.outdir)}${K3D_CONFIG_FILE})` : '') +
     ` in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const hosts = hostsLines(first.platform);
   for (const line of hosts) out.print(line);
