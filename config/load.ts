@@ -2,9 +2,10 @@
 // assembled schema and then by the checks a schema cannot make. Every problem is reported at once, each
 // with the file, the line, the setting, the bad value and what would be accepted.
 import * as path from 'path';
-import Ajv, { ErrorObject } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { isMap, LineCounter, parseDocument } from 'yaml';
-import { readTextFile, shown } from '../lib';
+import { quickCheck, quickCheckable, readTextFile, shown } from '../lib';
 import { COMPONENTS } from '../charts/registry';
 import { ComponentDefinition } from '../charts/component';
 import { configProblems, settingName } from './checks';
@@ -49,15 +50,33 @@ export interface LoadedConfig {
   readonly valuesDir: string;
 }
 
-/** The registry's compiled schema, made once; other component lists (tests) compile their own. */
-const validators = new Map<readonly ComponentDefinition[], ReturnType<Ajv['compile']>>();
-function validatorFor(components: readonly ComponentDefinition[]) {
+/**
+ * The schema of a component list, and its ajv validator, compiled only when the quick check cannot say the
+ * settings are valid: to word what is wrong (compiling it costs more than the rest of loading).
+ */
+interface ConfigValidator {
+  readonly schema: ReturnType<typeof configSchema>;
+  readonly quick: boolean;
+  compiled?: ReturnType<Ajv['compile']>;
+}
+const validators = new Map<readonly ComponentDefinition[], ConfigValidator>();
+function validatorFor(components: readonly ComponentDefinition[]): ConfigValidator {
   let v = validators.get(components);
   if (!v) {
-    v = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(configSchema(components));
+    const schema = configSchema(components);
+    v = { schema, quick: quickCheckable(schema) };
     validators.set(components, v);
   }
   return v;
+}
+
+/** The settings' schema violations as ajv words them; none when the quick check finds the settings valid. */
+function schemaErrors(components: readonly ComponentDefinition[], settings: unknown): ErrorObject[] {
+  const v = validatorFor(components);
+  if (v.quick && quickCheck(v.schema, settings)) return [];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  v.compiled ??= new (require('ajv').default as typeof Ajv)({ allErrors: true, strict: false, verbose: true }).compile(v.schema);
+  return v.compiled(settings) ? [] : v.compiled.errors ?? [];
 }
 
 /**
@@ -92,10 +111,8 @@ export function loadConfig(file: string, components: readonly ComponentDefinitio
     throw new Error(`${locate(['profile'])}: profile is ${shown(profile)}, which is not one of ${PROFILE_NAMES.map((p) => `"${p}"`).join(', ')}`);
   }
   const merged = overlay(profiles(components)[profile as ProfileName], raw);
-  const validate = validatorFor(components);
-  if (!validate(merged)) {
-    throw new Error(`${file} has invalid settings:\n${(validate.errors ?? []).map((e) => schemaMessage(e, locate)).join('\n')}`);
-  }
+  const errors = schemaErrors(components, merged);
+  if (errors.length) throw new Error(`${file} has invalid settings:\n${errors.map((e) => schemaMessage(e, locate)).join('\n')}`);
   const config = merged as PlatformConfig;
   const problems = configProblems(config, components).map((p) => `${locate(p.setting)}: ${settingName(p.setting)}: ${p.message}`);
   if (problems.length) throw new Error(`${file} has invalid settings:\n${problems.join('\n')}`);

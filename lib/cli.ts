@@ -98,7 +98,13 @@ function fail(spec: CommandSpec<any> | undefined, e: unknown): void {
 export function runCommand<O extends Record<string, OptionSpec>>(
   module: NodeJS.Module, spec: CommandSpec<O>, main: (options: ParsedOptions<O>, positionals: string[]) => Promise<void> | void,
 ): void {
-  if (require.main !== module) return;
+  if (require.main === module) startCommand(spec, main);
+}
+
+/** Runs a command now, as runCommand does: for an entry point started by a launcher rather than by node. */
+export function startCommand<O extends Record<string, OptionSpec>>(
+  spec: CommandSpec<O>, main: (options: ParsedOptions<O>, positionals: string[]) => Promise<void> | void,
+): void {
   Promise.resolve()
     .then(() => {
       const { help, options, positionals } = parseCommandLine(spec, process.argv.slice(2));

@@ -41,6 +41,22 @@ export function loadInstallationKey(options: { explicit?: string; explicitName?:
   return { key, source: options.file, created: true };
 }
 
+/**
+ * The key loadInstallationKey would return, without creating a key file or reporting a problem: undefined
+ * when it would create one or stop with an error.
+ */
+export function peekInstallationKey(options: { explicit?: string; file: string }): string | undefined {
+  if (options.explicit !== undefined && options.explicit !== '') return KEY.test(options.explicit) ? options.explicit : undefined;
+  try {
+    const st = fs.statSync(options.file);
+    if (!st.isFile() || st.size > 1024) return undefined;
+    const key = fs.readFileSync(options.file, 'utf8').trim();
+    return KEY.test(key) ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A secret for one purpose: HMAC-SHA256 of `purpose` under the key, as `hexChars` hex digits (at most 64). */
 export function deriveSecret(key: string, purpose: string, hexChars = 64): string {
   if (hexChars < 1 || hexChars > 64) throw new Error(`cannot derive ${hexChars} hex digits: use 1 to 64`);

@@ -1,18 +1,27 @@
 import { Construct } from 'constructs';
 import { diffOutputs, readOutputDir } from './diff';
-import { renderReleases } from './helm/release';
+import { ReleaseListener, renderReleases } from './helm/release';
 import { HelmRenderer } from './helm/renderer';
 import { collectManifests, CollectOptions, Manifest } from './manifests';
-import { carriesSecretData, Outputs, renderOutputs } from './output';
+import { carriesSecretData, Outputs, renderOutputs, toYaml } from './output';
 import { withMarkers } from './output-marker';
 import { OutputOptions, recoverOutput, withOutput } from './output-writer';
 import { PHASE_FILES } from './phases';
-import { validateManifests } from './validation';
+import { validateManifests, ValidationReport } from './validation';
+import { YamlCache } from './yaml-cache';
 
 export interface RenderOptions extends CollectOptions {
   readonly renderer: HelmRenderer;
   /** Other files for the output folder, by relative path (e.g. `k3d/cluster.yaml`). @default - none */
   readonly files?: ReadonlyMap<string, string>;
+  /** Hears of each release as it finishes rendering. @default - nothing is told */
+  readonly onRendered?: ReleaseListener;
+  /** Hears of the validation once it passed, with its time. @default - nothing is told */
+  readonly onValidated?: (report: ValidationReport, ms: number) => void;
+  /** Where compiled validators and the digests of passing objects are kept for the next run. @default - none */
+  readonly validationCacheDir?: string;
+  /** Where the YAML of each object is kept for the next run (one file per output). @default - none: every object is dumped */
+  readonly yamlCacheFile?: string;
 }
 
 export interface SynthesizeOptions extends RenderOptions, OutputOptions {
@@ -35,10 +44,14 @@ export interface Synthesis {
  * against its schema, and renders the files.
  */
 export async function renderTree(root: Construct, options: RenderOptions): Promise<Synthesis> {
-  await renderReleases(root, options.renderer);
+  await renderReleases(root, options.renderer, options.onRendered);
   const manifests = collectManifests(root, options);
-  validateManifests(manifests, (m) => `${carriesSecretData(m.object) ? '(secrets) ' : ''}${PHASE_FILES[m.phase]}`);
-  const outputs = renderOutputs(manifests);
+  const start = performance.now();
+  const report = validateManifests(manifests, (m) => `${carriesSecretData(m.object) ? '(secrets) ' : ''}${PHASE_FILES[m.phase]}`, { cacheDir: options.validationCacheDir });
+  options.onValidated?.(report, performance.now() - start);
+  const yaml = options.yamlCacheFile ? new YamlCache(options.yamlCacheFile, toYaml) : undefined;
+  const outputs = renderOutputs(manifests, yaml?.dump);
+  yaml?.save();
   for (const [name, content] of options.files ?? []) {
     if (outputs.manifests.has(name)) throw new Error(`the extra output file ${name} has the name of a phase file: give it another`);
     outputs.manifests.set(name, content);

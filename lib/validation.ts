@@ -6,8 +6,11 @@ import { ObjectMeta } from '@kubernetes-models/apimachinery/apis/meta/v1/ObjectM
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type standaloneCodeType from 'ajv/dist/standalone';
+import { sha256Hex, writeCacheFile } from './cache-files';
+import { quickCheck, quickCheckable } from './schema-check';
 import { describeObject, isCrd, Manifest } from './manifests';
 import { groupOf } from './resource-scope';
 
@@ -161,20 +164,23 @@ const VALIDATOR_DIGEST = createHash('sha256')
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   .update(`ajv ${AJV_VERSION} kubernetes-models ${require('kubernetes-models/package.json').version}`)
   .digest('hex');
-const digest = (text: string) => createHash('sha256').update(text).digest('hex');
+const digest = sha256Hex;
 const RESULTS_FILE = 'passed.json';
 
 /** Validates objects against the Kubernetes schemas and the CRDs it was given. */
 export class SchemaValidator {
   // Each CRD schema is compiled once to check a handful of objects: ajv's code optimizer costs more than it
   // saves (Seldon's 1 MB schema compiles in 0.2 s instead of 0.55 s without it).
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false, code: { optimize: false, source: true } });
+  // ajv is loaded only when a schema must be compiled: to word a failure, or for keywords the quick check does not know.
+  private ajvInstance?: Ajv;
   private readonly crdSchemas = new Map<string, Json | undefined>();
   private readonly compiled = new Map<string, CompiledCheck | undefined>();
   private readonly schemaDigests = new Map<string, string>();
   /** Digests of (validator, schema, object) that passed in an earlier run, and those that pass in this one. */
   private readonly passedBefore: ReadonlySet<string>;
   private readonly passedNow = new Set<string>();
+  /** How many objects this validator took as passed because an earlier run checked them. */
+  public passedBeforeCount = 0;
 
   /** @param crds the CustomResourceDefinitions whose kinds the objects may use */
   public constructor(crds: readonly Json[], private readonly options: SchemaValidatorOptions = {}) {
@@ -193,6 +199,7 @@ export class SchemaValidator {
     const result = this.options.cacheDir && !(object.apiVersion === 'v1' && object.kind === 'Secret') ? digest(`${VALIDATOR_DIGEST}\n${this.schemaDigest(object)}\n${JSON.stringify(object)}`) : undefined;
     if (result && this.passedBefore.has(result)) {
       this.passedNow.add(result);
+      this.passedBeforeCount++;
       return [];
     }
     const violations = this.check(object);
@@ -234,10 +241,17 @@ export class SchemaValidator {
     return cls ? builtInCheck(cls) : undefined;
   }
 
+  private get ajv(): Ajv {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const AjvClass = require('ajv').default as typeof Ajv;
+    this.ajvInstance ??= new AjvClass({ allErrors: true, strict: false, validateFormats: false, logger: false, code: { optimize: false, source: true } });
+    return this.ajvInstance;
+  }
+
   /** Compiles a schema, or loads the code an earlier run compiled from the same schema. */
   private compileCached(schema: Json, what: string): ValidateFunction {
     const file = this.options.cacheDir
-      ? path.join(this.options.cacheDir, `${createHash('sha256').update(`ajv ${AJV_VERSION}\n${JSON.stringify(schema)}`).digest('hex')}.js`)
+      ? path.join(this.options.cacheDir, `${digest(`ajv ${AJV_VERSION}\n${JSON.stringify(schema)}`)}.js`)
       : undefined;
     const cached = file ? loadStandalone(file) : undefined;
     if (cached) return cached;
@@ -247,7 +261,8 @@ export class SchemaValidator {
     } catch (e) {
       throw new Error(`the openAPIV3Schema of ${what} in its CRD cannot be compiled (${(e as Error).message}): fix the CRD, or report it if the CRD is upstream's`);
     }
-    if (file) writeCacheFile(file, standaloneCode(this.ajv, validate));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (file) writeCacheFile(file, (require('ajv/dist/standalone').default as typeof standaloneCodeType)(this.ajv, validate));
     return validate;
   }
 
@@ -255,9 +270,16 @@ export class SchemaValidator {
     const root = strictSchema(schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true });
     // apiVersion, kind and metadata are the API server's, whatever the CRD says of them; metadata is checked below.
     root.properties = { ...root.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
-    const validate = this.compileCached(root, what);
+    // Most objects pass: a quick walk along the schema says so without compiling it; ajv (compiled once,
+    // or loaded from the cache) checks only what the walk cannot, and words the violations.
+    const quick = quickCheckable(root);
+    let compiled: ValidateFunction | undefined;
+    const validate = (object: Json) => {
+      compiled ??= this.compileCached(root, what);
+      return compiled(object) ? [] : (compiled.errors ?? []).map(describeError);
+    };
     return (object) => {
-      const violations = validate(object) ? [] : (validate.errors ?? []).map(describeError);
+      const violations = quick && quickCheck(root, object) ? [] : validate(object);
       const meta = runTracked((data) => ObjectMeta.prototype.validate.call(data), object.metadata ?? {}, () => false, '/metadata');
       return [...violations, ...meta];
     };
@@ -287,23 +309,17 @@ function readPassed(file: string): ReadonlySet<string> {
   }
 }
 
-/** Keeps a file for the next run; a cache that cannot be written only costs the next run the work. */
-function writeCacheFile(file: string, content: string): void {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
-  } catch {
-    // not cached
-  }
+/** What a validation did: how many objects it validated, and how many of them an earlier run had checked. */
+export interface ValidationReport {
+  readonly objects: number;
+  readonly passedBefore: number;
 }
 
 /**
  * Validates every manifest, CRs against the CRDs among them, and throws one error that lists every
  * violation by file, object and JSON path. `fileOf` names the file each manifest is written to.
  */
-export function validateManifests(manifests: readonly Manifest[], fileOf: (m: Manifest) => string, options: SchemaValidatorOptions = {}): void {
+export function validateManifests(manifests: readonly Manifest[], fileOf: (m: Manifest) => string, options: SchemaValidatorOptions = {}): ValidationReport {
   const crds = manifests.map((m) => m.object).filter(isCrd);
   const validator = new SchemaValidator(crds, options);
   const problems: string[] = [];
@@ -319,4 +335,5 @@ export function validateManifests(manifests: readonly Manifest[], fileOf: (m: Ma
     throw new Error(`${problems.length} object field(s) fail schema validation (nothing was written):\n${problems.join('\n')}`);
   }
   validator.saveResults();
+  return { objects: manifests.length, passedBefore: validator.passedBeforeCount };
 }

@@ -18,12 +18,20 @@ export const FIXTURES = path.join(__dirname, 'fixtures', 'charts');
 /** The tests' configuration file: the lab profile with the repository's lock and values, never the user's platform.yaml. */
 export const LAB_CONFIG = path.join(__dirname, 'fixtures', 'platform', 'lab.yaml');
 
+let testCache: string | undefined;
+/** Synth's cache folder for the commands this test file runs: never the user's .cache/. */
+export function testSynthCache(): string {
+  testCache ??= tmpDir('synth-cache-');
+  return testCache;
+}
+
 /**
- * The environment for a command a test runs: PATH, the tests' configuration and key, and `extra`; nothing
- * else of the user's environment (their CHART_STORE, CHART_LOCK, PLATFORM_CONFIG, PLATFORM_KEY or HELM).
+ * The environment for a command a test runs: PATH, the tests' configuration, key and cache folder, and
+ * `extra`; nothing else of the user's environment (their CHART_STORE, CHART_LOCK, PLATFORM_CONFIG,
+ * PLATFORM_KEY, HELM or SYNTH_CACHE).
  */
 export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, PLATFORM_CONFIG: LAB_CONFIG, PLATFORM_KEY: TEST_KEY, CDK8S_CHECK_UPGRADE: 'false', ...extra };
+  return { PATH: process.env.PATH, PLATFORM_CONFIG: LAB_CONFIG, PLATFORM_KEY: TEST_KEY, CDK8S_CHECK_UPGRADE: 'false', SYNTH_CACHE: testSynthCache(), ...extra };
 }
 
 let helm: HelmBinary | undefined;

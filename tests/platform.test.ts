@@ -222,13 +222,13 @@ describe('npm run synth', () => {
 
   test('fails on an unknown argument with the usage and exit code 2', () => {
     const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts', '--chek'], { cwd: ROOT, encoding: 'utf8', env: childEnv() });
-    expect([res.status, res.stderr]).toEqual([2, 'error: Unknown option \'--chek\'\nusage: npm run synth -- [--check]\n(npm run synth -- --help for more)\n']);
+    expect([res.status, res.stderr]).toEqual([2, 'error: Unknown option \'--chek\'\nusage: npm run synth -- [--check] [--quiet] [--no-cache]\n(npm run synth -- --help for more)\n']);
   });
 
   test('--help prints the usage, the options, the environment and the exit codes, and does nothing else', () => {
     const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['main.ts', '--help'], { cwd: ROOT, encoding: 'utf8', env: childEnv({ PLATFORM_CONFIG: '/nonexistent' }) });
     expect(res.status).toBe(0);
-    expect(res.stdout).toMatch(/^Renders the platform .*\n\nusage: npm run synth -- \[--check\]\n\noptions:\n  --check .*\n  --help .*\n\nenvironment:\n  PLATFORM_CONFIG .*\n[^]*\nexit codes:\n  0  success\n  1  an error, said on stderr\n  2  a bad argument\n$/);
+    expect(res.stdout).toMatch(/^Renders the platform .*\n\nusage: npm run synth -- \[--check\] \[--quiet\] \[--no-cache\]\n\noptions:\n  --check .*\n  --quiet .*\n  --no-cache .*\n  --help .*\n\nenvironment:\n  PLATFORM_CONFIG .*\n[^]*\nexit codes:\n  0  success\n  1  an error, said on stderr\n  2  a bad argument\n$/);
     expect(res.stderr).toBe('');
   });
 });

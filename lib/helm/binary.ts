@@ -1,4 +1,6 @@
+import * as fs from 'fs';
 import * as path from 'path';
+import { readCheckedFile, writeCheckedFile } from '../cache-files';
 import { findTool } from '../tools';
 import { RunStopped, runBoundedSync } from './run';
 
@@ -22,6 +24,11 @@ export interface FindHelmOptions {
   readonly bundleZip?: string;
   /** How long `helm version` may take, in seconds; then helm is killed. @default 30 */
   readonly timeoutSeconds?: number;
+  /**
+   * A file that remembers the version of the binary last asked, by its path, size, modification time and
+   * inode, so the next run need not start helm to ask again. @default - none: helm is asked every time
+   */
+  readonly versionCacheFile?: string;
 }
 
 /** The oldest helm whose `template` takes every flag this engine passes. */
@@ -31,6 +38,29 @@ export const MIN_HELM = [3, 8, 0];
 export function parseHelmVersion(text: string): number[] | undefined {
   const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(text.trim());
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+/** What identifies one helm binary: a rebuilt or replaced binary differs in one of these. */
+function identityOf(bin: string): string | undefined {
+  try {
+    const st = fs.statSync(bin);
+    return JSON.stringify([path.resolve(bin), st.size, st.mtimeMs, st.ino, st.dev]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `helm version` of `bin`, from the cache file when it names this very binary. */
+function cachedVersionOf(bin: string, timeoutSeconds: number, cacheFile: string | undefined): string {
+  const identity = cacheFile ? identityOf(bin) : undefined;
+  if (!cacheFile || !identity) return versionOf(bin, timeoutSeconds);
+  try {
+    const cached = JSON.parse(readCheckedFile(cacheFile) ?? 'null');
+    if (cached?.identity === identity && typeof cached.version === 'string') return cached.version;
+  } catch { /* a miss */ }
+  const version = versionOf(bin, timeoutSeconds);
+  if (parseHelmVersion(version)) writeCheckedFile(cacheFile, JSON.stringify({ identity, version }));
+  return version;
 }
 
 function versionOf(bin: string, timeoutSeconds: number): string {
@@ -54,7 +84,7 @@ export function findHelm(options: FindHelmOptions): HelmBinary {
   const found = findTool({ ...options, name: 'helm', envVar: 'HELM', wanted: 'helm 3.8+' });
   const bin = found.path;
   const source = found.source as HelmSource;
-  const version = versionOf(bin, options.timeoutSeconds ?? 30);
+  const version = cachedVersionOf(bin, options.timeoutSeconds ?? 30, options.versionCacheFile);
   const parsed = parseHelmVersion(version);
   if (!parsed) {
     const shown = version.length > 80 ? `${version.slice(0, 77)}...` : version;

@@ -181,16 +181,20 @@ export class HelmRelease extends Construct {
   }
 }
 
+/** Hears of a release as it finishes rendering. */
+export type ReleaseListener = (release: HelmRelease, objects: number, ms: number, cached: boolean) => void;
+
 /**
  * Renders every release under `scope` in parallel; reports every release that failed, not just the first.
- * `onRendered` hears of each release as it finishes, with its object count and time.
+ * `onRendered` hears of each release as it finishes, with its object count, time and whether the render
+ * cache had it.
  */
-export async function renderReleases(scope: Construct, renderer: HelmRenderer, onRendered?: (release: HelmRelease, objects: number, ms: number) => void): Promise<void> {
+export async function renderReleases(scope: Construct, renderer: HelmRenderer, onRendered?: ReleaseListener): Promise<void> {
   const releases = scope.node.findAll().filter(HelmRelease.isHelmRelease);
   const results = await Promise.allSettled(releases.map(async (r) => {
     const start = performance.now();
-    const objects = await renderer.render(r.request);
-    onRendered?.(r, objects.length, performance.now() - start);
+    const { objects, cached } = await renderer.renderRelease(r.request);
+    onRendered?.(r, objects.length, performance.now() - start, cached);
     return objects;
   }));
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));

@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { sha256Hex } from '../cache-files';
 import { HelmBinary, isolatedHelmEnv } from './binary';
 import { MiB } from './bytes';
 import { LockedChart } from './lock';
+import { RenderCache } from './render-cache';
 import { RunResult, RunStopped, runBounded } from './run';
 import { createRunFolder, removeStaleRunFolders } from './run-folder';
 import { archiveName, ChartStore, unpinnedNotice } from './store';
@@ -55,6 +57,14 @@ export interface HelmRendererOptions {
   readonly maxErrorOutputBytes?: number;
   /** Values files larger than this are refused. @default 1 MiB */
   readonly maxValuesFileBytes?: number;
+  /** Where renders are kept for the next run; a hit skips helm. @default - none: helm renders every release */
+  readonly cache?: RenderCache;
+}
+
+/** One release's objects, and whether they came from the render cache instead of helm. */
+export interface Rendered {
+  readonly objects: RenderedObject[];
+  readonly cached: boolean;
 }
 
 /** The output of `helm template` for one release, one object per element. */
@@ -138,6 +148,11 @@ export class HelmRenderer {
 
   /** Renders one release; rejects with helm's own message and the release named. */
   public async render(request: ReleaseRequest): Promise<RenderedObject[]> {
+    return (await this.renderRelease(request)).objects;
+  }
+
+  /** Renders one release, or takes an earlier run's render of exactly the same inputs from the cache. */
+  public async renderRelease(request: ReleaseRequest): Promise<Rendered> {
     const { chart, releaseName } = request;
     const what = `release "${releaseName}" (chart ${chart.chart} ${chart.version})`;
     const archive = this.options.store.check(chart);
@@ -153,6 +168,18 @@ export class HelmRenderer {
       if ('problem' in parsed) throw new Error(`release "${releaseName}": ${parsed.problem}`);
       return { file, content };
     });
+
+    const computedValues = yaml.dump(request.values, { lineWidth: -1, noRefs: true });
+    const { cache } = this.options;
+    const key = cache && RenderCache.keyOf({
+      helm: this.options.helm.version,
+      args: this.args(request, { archive: '<archive>', valuesFiles: values.map((_, i) => `<values ${i + 1}>`), computedValues: '<computed values>' }),
+      archive: archive.sha256,
+      valuesFiles: values.map((v) => sha256Hex(v.content)),
+      computedValues,
+    });
+    const hit = key ? cache!.get(key) : undefined;
+    if (hit && hit.length) return { objects: hit, cached: true };
 
     const runs = path.join(this.options.homeDir, 'runs');
     if (!this.swept) {
@@ -174,7 +201,7 @@ export class HelmRenderer {
       const inputs: HelmInputs = {
         archive: copy('chart.tgz', archive.content, archive.file),
         valuesFiles: values.map((v, i) => copy(`values-${i + 1}.yaml`, v.content, v.file)),
-        computedValues: copy('computed-values.yaml', yaml.dump(request.values, { lineWidth: -1, noRefs: true }), 'the computed values'),
+        computedValues: copy('computed-values.yaml', computedValues, 'the computed values'),
       };
       result = await runBounded(this.options.helm.path, this.args(request, inputs), isolatedHelmEnv(this.options.homeDir), {
         timeoutSeconds: this.options.timeoutSeconds ?? DEFAULT_HELM_TIMEOUT_SECONDS,
@@ -205,7 +232,8 @@ export class HelmRenderer {
       throw new Error(`${what}: helm rendered no objects${stderr ? ` (helm said: ${stderr.split('\n')[0]})` : ''}: ` +
         'check that the archive holds the chart you meant and that its values do not switch every template off');
     }
-    return objects;
+    if (key) cache!.put(key, objects);
+    return { objects, cached: false };
   }
 
   private fixFor(stopped: RunStopped): string {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { deriveSecret, loadInstallationKey } from '../../lib';
+import { peekInstallationKey } from '../../lib/secrets';
 import { tmpDir } from '../helpers';
 
 describe('installation key', () => {
@@ -86,5 +87,24 @@ describe('deriveSecret, the edges', () => {
     expect(() => deriveSecret('k', 'p', 0)).toThrow(new Error('cannot derive 0 hex digits: use 1 to 64'));
     expect(() => deriveSecret('k', 'p', 65)).toThrow(new Error('cannot derive 65 hex digits: use 1 to 64'));
     expect(() => deriveSecret('k', 'p', 100)).toThrow(new Error('cannot derive 100 hex digits: use 1 to 64'));
+  });
+});
+
+describe('peekInstallationKey', () => {
+  test('gives the key loadInstallationKey would give, and nothing where it would create one or fail, creating nothing', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, '.platform-key');
+    expect(peekInstallationKey({ file })).toBeUndefined();
+    expect(fs.existsSync(file)).toBe(false);
+    expect(peekInstallationKey({ explicit: 'ab'.repeat(32), file })).toBe('ab'.repeat(32));
+    expect(peekInstallationKey({ explicit: 'not a key', file })).toBeUndefined();
+    const { key } = loadInstallationKey({ file });
+    expect(peekInstallationKey({ file })).toBe(key);
+    expect(peekInstallationKey({ explicit: '', file })).toBe(key);
+    fs.writeFileSync(file, 'damaged\n');
+    expect(peekInstallationKey({ file })).toBeUndefined();
+    fs.rmSync(file);
+    fs.mkdirSync(file);
+    expect(peekInstallationKey({ file })).toBeUndefined();
   });
 });

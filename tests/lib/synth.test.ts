@@ -25,7 +25,7 @@ describe('synth and its output folders', () => {
   }
   const synth = (repo: string, outdir: string, args: string[] = []) => run(args, {
     PATH: process.env.PATH, HELM: testHelm().path, PLATFORM_CONFIG: path.join(repo, 'platform.yaml'), CHART_LOCK: lock.file, CHART_STORE: store.dir,
-    PLATFORM_KEY: TEST_KEY, CDK8S_OUTDIR: outdir,
+    PLATFORM_KEY: TEST_KEY, CDK8S_OUTDIR: outdir, SYNTH_CACHE: tmpDir('synth-cache-'),
   }, repo, { log: () => {}, print: () => {} });
 
   test.each([

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { findTool } from '../../lib';
+import { locateTool } from '../../lib/tools';
 import { tmpDir } from '../helpers';
 
 const fake = (dir: string, name: string) => {
@@ -36,5 +37,20 @@ describe('findTool', () => {
     // An empty zip: just the end-of-central-directory record.
     fs.writeFileSync(zip, Buffer.from([0x50, 0x4b, 0x05, 0x06, ...Array(18).fill(0)]));
     expect(() => findTool({ ...options, cacheDir: tmpDir(), bundleZip: zip })).toThrow(/no kubectl found: .*(has no kubectl\/kubectl|is for linux-x64).*install kubectl and put it on PATH or set KUBECTL/);
+  });
+});
+
+describe('locateTool', () => {
+  test('finds what findTool would (explicit, then PATH, then the unpacked bundle), without unpacking anything', () => {
+    const dir = tmpDir();
+    const onPath = fake(dir, 'kubectl');
+    const cacheDir = tmpDir();
+    expect(locateTool({ name: 'kubectl', explicit: onPath, cacheDir })).toBe(onPath);
+    expect(locateTool({ name: 'kubectl', explicit: path.join(dir, 'missing'), cacheDir })).toBeUndefined();
+    expect(locateTool({ name: 'kubectl', searchPath: dir, cacheDir })).toBe(findTool({ ...options, searchPath: dir, cacheDir }).path);
+    expect(locateTool({ name: 'kubectl', searchPath: '', cacheDir })).toBeUndefined();
+    expect(fs.readdirSync(cacheDir)).toEqual([]);
+    const unpacked = fake(cacheDir, 'kubectl');
+    expect(locateTool({ name: 'kubectl', searchPath: '', cacheDir })).toBe(unpacked);
   });
 });

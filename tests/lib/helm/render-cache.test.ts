@@ -1,0 +1,158 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { K3S_TARGET } from '../../../config';
+import { ChartStore, findHelm, HelmBinary, HelmRenderer, RenderCache } from '../../../lib';
+import { fakeHelm, fixtureChart, fixtureStore, RUNNING_AS_ROOT, tmpDir } from '../../helpers';
+
+const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
+const entries = (dir: string) => fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+
+describe('RenderCache', () => {
+  const objects = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: '1', n: 2, t: true, z: null } }];
+
+  test('gives back what was put under a key, in a folder only this user can read', () => {
+    const dir = path.join(tmpDir(), 'render');
+    const cache = new RenderCache({ dir });
+    cache.put(RenderCache.keyOf({ release: 'a' }), objects);
+    expect(cache.get(RenderCache.keyOf({ release: 'a' }))).toEqual(objects);
+    expect(cache.get(RenderCache.keyOf({ release: 'b' }))).toBeUndefined();
+    expect(mode(dir)).toBe('700');
+    expect(entries(dir).map((n) => mode(path.join(dir, n)))).toEqual(['600']);
+  });
+
+  test('makes an existing folder private', () => {
+    const dir = tmpDir();
+    fs.chmodSync(dir, 0o755);
+    new RenderCache({ dir }).put(RenderCache.keyOf(1), objects);
+    expect(mode(dir)).toBe('700');
+  });
+
+  test.each([
+    ['cut short', (text: string) => text.slice(0, text.length - 10)],
+    ['empty', () => ''],
+    ['with a byte changed', (text: string) => text.replace('"x"', '"y"')],
+    ['without its digest line', (text: string) => text.slice(65)],
+    ['whole but not a list of objects', () => { const body = '{"not":"a list"}'; return `${require('crypto').createHash('sha256').update(body).digest('hex')}\n${body}`; }],
+  ])('takes an entry %s as a miss, never an error', (_name, damage) => {
+    const dir = tmpDir();
+    const cache = new RenderCache({ dir });
+    const key = RenderCache.keyOf('k');
+    cache.put(key, objects);
+    const file = path.join(dir, `${key}.json`);
+    fs.writeFileSync(file, damage(fs.readFileSync(file, 'utf8')));
+    expect(cache.get(key)).toBeUndefined();
+  });
+
+  test('keeps nothing that JSON would not give back exactly (a date, a NaN)', () => {
+    const dir = tmpDir();
+    const cache = new RenderCache({ dir });
+    cache.put(RenderCache.keyOf('date'), [{ kind: 'X', at: new Date(0) }]);
+    cache.put(RenderCache.keyOf('nan'), [{ kind: 'X', n: NaN }]);
+    expect(entries(dir)).toEqual([]);
+  });
+
+  test('stays within its bound, removing the least recently used entries first', () => {
+    const dir = tmpDir();
+    const big = (name: string) => [{ kind: 'ConfigMap', metadata: { name }, data: { x: 'x'.repeat(1000) } }];
+    const cache = new RenderCache({ dir, maxBytes: 2500 });
+    const [a, b, c] = ['a', 'b', 'c'].map((k) => RenderCache.keyOf(k));
+    cache.put(a, big('a'));
+    fs.utimesSync(path.join(dir, `${a}.json`), new Date(1000e3), new Date(1000e3));
+    cache.put(b, big('b'));
+    fs.utimesSync(path.join(dir, `${b}.json`), new Date(2000e3), new Date(2000e3));
+    // a is used after b: b is now the least recently used
+    expect(cache.get(a)).toEqual(big('a'));
+    cache.put(c, big('c'));
+    expect(cache.get(b)).toBeUndefined();
+    expect(cache.get(a)).toEqual(big('a'));
+    expect(cache.get(c)).toEqual(big('c'));
+    expect(entries(dir).reduce((sum, n) => sum + fs.statSync(path.join(dir, n)).size, 0)).toBeLessThanOrEqual(2500);
+  });
+
+  (RUNNING_AS_ROOT ? test.skip : test)('a folder that cannot be written costs only the work', () => {
+    const parent = tmpDir();
+    fs.chmodSync(parent, 0o500);
+    const cache = new RenderCache({ dir: path.join(parent, 'render') });
+    expect(() => cache.put(RenderCache.keyOf('k'), objects)).not.toThrow();
+    expect(cache.get(RenderCache.keyOf('k'))).toBeUndefined();
+  });
+});
+
+describe('HelmRenderer with a render cache', () => {
+  let store: ChartStore;
+  beforeAll(() => {
+    store = fixtureStore('crds-dir');
+  });
+  const chart = fixtureChart('crds-dir', '0.2.0');
+
+  /** A helm that prints one ConfigMap named after its run, and counts its runs. */
+  function countingHelm(): HelmBinary & { runs(): number } {
+    const log = path.join(tmpDir(), 'runs');
+    const helm = fakeHelm(`echo run >> '${log}'; n=$(wc -l < '${log}'); printf "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: run-%s\\n" $n`);
+    return { ...helm, runs: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0) };
+  }
+
+  test('a second render of the same inputs skips helm; any input that differs renders anew', async () => {
+    const helm = countingHelm();
+    const cache = new RenderCache({ dir: tmpDir() });
+    const valuesFile = path.join(tmpDir(), 'values.yaml');
+    fs.writeFileSync(valuesFile, 'a: 1\n');
+    const renderer = (h: HelmBinary = helm, target = K3S_TARGET) => new HelmRenderer({ helm: h, store, target, homeDir: tmpDir('helm-home-'), warn: () => undefined, cache });
+    const request = (over: object = {}) => ({ releaseName: 'demo', namespace: 'demo-ns', chart, valuesFiles: [valuesFile], values: { b: 2 }, ...over });
+
+    const first = await renderer().renderRelease(request());
+    expect([first.cached, first.objects[0].metadata.name, helm.runs()]).toEqual([false, 'run-1', 1]);
+    const again = await renderer().renderRelease(request());
+    expect([again.cached, again.objects, helm.runs()]).toEqual([true, first.objects, 1]);
+
+    await renderer().renderRelease(request({ values: { b: 3 } }));
+    await renderer().renderRelease(request({ releaseName: 'other' }));
+    await renderer().renderRelease(request({ namespace: 'other-ns' }));
+    await renderer({ ...helm, version: 'v3.99.1' }).renderRelease(request());
+    await renderer(helm, { ...K3S_TARGET, kubeVersion: 'v1.32.0' }).renderRelease(request());
+    fs.writeFileSync(valuesFile, 'a: 2\n');
+    await renderer().renderRelease(request());
+    expect(helm.runs()).toBe(7);
+    // And each of those is a hit the next time.
+    expect((await renderer().renderRelease(request())).cached).toBe(true);
+    expect(helm.runs()).toBe(7);
+  });
+
+  test('an archive with other bytes renders anew', async () => {
+    const helm = countingHelm();
+    const cache = new RenderCache({ dir: tmpDir() });
+    const own = new ChartStore(tmpDir());
+    fs.copyFileSync(store.pathOf(chart), own.pathOf(chart));
+    const render = () => new HelmRenderer({ helm, store: own, target: K3S_TARGET, homeDir: tmpDir('helm-home-'), warn: () => undefined, cache })
+      .renderRelease({ releaseName: 'demo', namespace: 'demo-ns', chart, valuesFiles: [], values: {} });
+    await render();
+    await render();
+    expect(helm.runs()).toBe(1);
+    // The same chart in other bytes: gzip's header holds a time, which nothing checks.
+    const other = fs.readFileSync(own.pathOf(chart));
+    other[4] ^= 1;
+    fs.writeFileSync(own.pathOf(chart), other);
+    await render();
+    expect(helm.runs()).toBe(2);
+  });
+});
+
+describe('findHelm with a version cache', () => {
+  test('asks helm its version once per binary: the same path, size, time and inode answer from the file', () => {
+    const log = path.join(tmpDir(), 'asked');
+    const helm = fakeHelm(`echo asked >> '${log}'; echo v3.99.0`);
+    const versionCacheFile = path.join(tmpDir(), 'helm-version.json');
+    const asked = () => fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+    const find = () => findHelm({ explicit: helm.path, cacheDir: tmpDir(), versionCacheFile });
+    expect(find().version).toBe('v3.99.0');
+    expect(find().version).toBe('v3.99.0');
+    expect(asked()).toBe(1);
+    expect(mode(versionCacheFile)).toBe('600');
+    fs.utimesSync(helm.path, new Date(), new Date(Date.now() + 5000));
+    expect(find().version).toBe('v3.99.0');
+    expect(asked()).toBe(2);
+    fs.writeFileSync(versionCacheFile, 'damaged');
+    expect(find().version).toBe('v3.99.0');
+    expect(asked()).toBe(3);
+  });
+});
