@@ -12,7 +12,7 @@ import {
   engineSettings, helmFromEnv, helmTimeoutFrom, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, pathsFrom, protectedPaths, renderTargetFor, REPOSITORY_ROOT,
 } from './config';
 import {
-  ARGO_CD_SYNC_WAVE, checkSynthesis, CommandSpec, helpText, HelmRenderer, loadInstallationKey, parseCommandLine, PHASE_FILES, runCommand, synthesize, toYaml,
+  ARGO_CD_SYNC_WAVE, checkSynthesis, CommandSpec, helpText, HelmRenderer, loadInstallationKey, parseCommandLine, PHASE_FOLDERS, runCommand, synthesize, toYaml,
 } from './lib';
 
 export const SYNTH_COMMAND = {
@@ -80,7 +80,7 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
     protectedPaths: protectedPaths(paths, root, { lockFile, valuesDir }), earlierOutputNames: [K3D_CONFIG_FILE],
   });
   renderer.reportUnpinned();
-  const counts = Object.entries(PHASE_FILES).map(([phase, file]) => `${file}: ${manifests.filter((m) => String(m.phase) === phase).length}`);
+  const counts = Object.entries(PHASE_FOLDERS).map(([phase, folder]) => `${folder}: ${manifests.filter((m) => String(m.phase) === phase).length}`);
   out.log(`wrote ${manifests.length} objects to ${rel(paths.outdir)} (${counts.join(', ')}); Secrets with values to ${rel(paths.secretsDir)}` +
     (k3d ? `; the k3d cluster config to ${rel(paths.outdir)}${K3D_CONFIG_FILE} (k3d cluster create --config ${rel(paths.outdir)}${K3D_CONFIG_FILE})` : ''));
   for (const line of hostsLines(first.platform)) out.print(line);

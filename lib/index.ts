@@ -13,7 +13,7 @@ export type { OutputPair, ProtectedPath } from './output-guard';
 export { recoverOutput } from './output-writer';
 export type { OutputOptions } from './output-writer';
 export { checkOutputPair } from './deploy/pair';
-export { ARGO_CD_SYNC_WAVE, assignPhase, Phase, PHASE_FILES } from './phases';
+export { ARGO_CD_SYNC_WAVE, assignPhase, Phase, PHASE_FILES, PHASE_FOLDERS, PHASES } from './phases';
 export { checkSynthesis, synthesize, secretsDirOf } from './synth';
 export { deriveSecret, loadInstallationKey } from './secrets';
 export { BUILT_IN_SCHEMA_VERSION } from './validation';

@@ -6,7 +6,7 @@ import { collectManifests, CollectOptions, Manifest } from './manifests';
 import { carriesSecretData, Outputs, renderOutputs } from './output';
 import { withMarkers } from './output-marker';
 import { OutputOptions, recoverOutput, withOutput } from './output-writer';
-import { PHASE_FILES } from './phases';
+import { FLAT_PHASE_FILE, PHASE_FILES } from './phases';
 import { validateManifests } from './validation';
 
 export interface RenderOptions extends CollectOptions {
@@ -21,9 +21,6 @@ export interface SynthesizeOptions extends RenderOptions, OutputOptions {
   /** Where Secrets that carry values go, replaced as a whole. @default - `<outdir>-secrets` */
   readonly secretsDir?: string;
 }
-
-/** The phase files synth writes and has written (`0N-*.yaml`), for output folders from before the marker. */
-const PHASE_FILE_NAMES = /^0[0-9]-[^/]+\.yaml$/;
 
 export interface Synthesis {
   readonly manifests: Manifest[];
@@ -55,7 +52,8 @@ export function secretsDirOf(options: { outdir: string; secretsDir?: string }): 
  * are not synth's to replace before rendering; nothing is written unless every step succeeds.
  */
 export async function synthesize(root: Construct, options: SynthesizeOptions): Promise<Manifest[]> {
-  const earlierOutputNames = [PHASE_FILE_NAMES, ...(options.files?.keys() ?? []), ...(options.earlierOutputNames ?? [])];
+  // The phase files synth writes and has written, for output folders from before the marker.
+  const earlierOutputNames = [FLAT_PHASE_FILE, ...Object.values(PHASE_FILES), ...(options.files?.keys() ?? []), ...(options.earlierOutputNames ?? [])];
   return withOutput({ outdir: options.outdir, secretsDir: secretsDirOf(options) }, { ...options, earlierOutputNames }, async (output) => {
     const { manifests, outputs } = await renderTree(root, options);
     output.write(outputs.manifests, outputs.secrets);

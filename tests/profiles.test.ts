@@ -25,7 +25,7 @@ describe('profile lab', () => {
   beforeAll(async () => { out = await synthProfile('profile: lab\n'); });
 
   test('dist/ matches the snapshot, the k3d config included', () => {
-    expect(Object.keys(out.dist).sort()).toEqual(['01-crds-namespaces.yaml', '02-controllers.yaml', '03-custom-resources.yaml', '04-apps.yaml', 'k3d/cluster.yaml']);
+    expect(Object.keys(out.dist).sort()).toEqual(['01-crds-namespaces/manifests.yaml', '02-controllers/manifests.yaml', '03-custom-resources/manifests.yaml', '04-apps/manifests.yaml', 'k3d/cluster.yaml']);
     expect(out.dist).toMatchSnapshot();
   });
 
@@ -48,7 +48,7 @@ describe('profile cluster', () => {
   });
 
   test('synthesizes and validates with no k3d config and no demo workloads', () => {
-    expect(Object.keys(out.dist).sort()).toEqual(['01-crds-namespaces.yaml', '02-controllers.yaml', '03-custom-resources.yaml', '04-apps.yaml']);
+    expect(Object.keys(out.dist).sort()).toEqual(['01-crds-namespaces/manifests.yaml', '02-controllers/manifests.yaml', '03-custom-resources/manifests.yaml', '04-apps/manifests.yaml']);
     expect(objects.filter((o) => o.kind === 'SeldonDeployment' || o.metadata.namespace === 'nginx' || o.metadata.name === 'seldon')).toEqual([]);
     expect(out.printed[1]).toBe('10.20.0.100 jupyterhub.example.it');
     expect(valuesOf(out.secrets, 'istio-ingressgateway').service).toEqual({ annotations: { 'metallb.io/loadBalancerIPs': '10.20.0.100' } });

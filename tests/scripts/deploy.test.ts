@@ -39,11 +39,11 @@ describe('npm run deploy', () => {
     const { bin, log } = fakeKubectl(tmpDir());
     const res = deploy(['--dry-run', '--timeout', '120'], bin, path.dirname(outdir));
     expect(res.status).toBe(0);
-    expect(res.stdout).toContain('phase 1 (01-crds-namespaces.yaml)\n  apply: kubectl apply --server-side -f dist/01-crds-namespaces.yaml\n');
+    expect(res.stdout).toContain('phase 1 (01-crds-namespaces)\n  apply: kubectl apply --server-side -f dist/01-crds-namespaces/manifests.yaml\n');
     expect(res.stdout).toContain('CRD(s) Established\n         kubectl wait --for=condition=Established --timeout=120s crd/ipaddresspools.metallb.io');
     expect(res.stdout).toContain('  wait:  rolled out: Deployment metallb-system/metallb, Deployment istio-system/istiod, Deployment seldon-system/seldon-core-operator\n');
-    expect(res.stdout).toContain('  apply: kubectl apply --server-side -f dist/02-controllers.yaml -f dist-secrets/02-controllers.yaml\n');
-    expect(res.stdout).toContain('phase 4 (04-apps.yaml)\n  apply: kubectl apply --server-side -f dist/04-apps.yaml -f dist-secrets/04-apps.yaml\n');
+    expect(res.stdout).toContain('  apply: kubectl apply --server-side -f dist/02-controllers/manifests.yaml -f dist-secrets/02-controllers/manifests.yaml\n');
+    expect(res.stdout).toContain('phase 4 (04-apps)\n  apply: kubectl apply --server-side -f dist/04-apps/manifests.yaml -f dist-secrets/04-apps/manifests.yaml\n');
     expect(res.stdout).toContain(`kubectl: ${bin} (KUBECTL); each wait gives up after 120 s`);
     expect(fs.existsSync(log)).toBe(false);
   });
@@ -61,10 +61,10 @@ describe('npm run deploy', () => {
       'apply --server-side',
     ]);
     expect(calls.filter((c) => !c.includes('--dry-run') && c.startsWith('apply'))).toEqual([
-      'apply --server-side -f dist/01-crds-namespaces.yaml',
-      'apply --server-side -f dist/02-controllers.yaml -f dist-secrets/02-controllers.yaml',
-      'apply --server-side -f dist/03-custom-resources.yaml',
-      'apply --server-side -f dist/04-apps.yaml -f dist-secrets/04-apps.yaml',
+      'apply --server-side -f dist/01-crds-namespaces/manifests.yaml',
+      'apply --server-side -f dist/02-controllers/manifests.yaml -f dist-secrets/02-controllers/manifests.yaml',
+      'apply --server-side -f dist/03-custom-resources/manifests.yaml',
+      'apply --server-side -f dist/04-apps/manifests.yaml -f dist-secrets/04-apps/manifests.yaml',
     ]);
   });
 
@@ -89,12 +89,12 @@ describe('npm run deploy', () => {
     const dist = copy(false);
     const res = dryRun(dist);
     expect([res.status, res.stderr]).toEqual([0, `no Secrets will be applied: ${dist}-secrets does not exist (synth writes it beside dist/; deliver them another way if this output came from git)\n`]);
-    expect(res.stdout).toContain('  apply: kubectl apply --server-side -f dist/02-controllers.yaml\n');
+    expect(res.stdout).toContain('  apply: kubectl apply --server-side -f dist/02-controllers/manifests.yaml\n');
   });
 
   test('fails on a dist-secrets/ from another synth than dist/', () => {
     const dist = copy();
-    fs.writeFileSync(path.join(dist, MARKER_FILE), renderMarker(new Map([['01-crds-namespaces.yaml', 'another synth']])));
+    fs.writeFileSync(path.join(dist, MARKER_FILE), renderMarker(new Map([['01-crds-namespaces/manifests.yaml', 'another synth']])));
     const res = dryRun(dist);
     expect([res.status, res.stdout]).toEqual([1, '']);
     expect(res.stderr).toMatch(new RegExp(`^error: ${dist} and ${dist}-secrets come from different synths: `));
@@ -102,9 +102,9 @@ describe('npm run deploy', () => {
 
   test('fails on a dist/ that holds a Secret with data, naming the file and the object', () => {
     const dist = copy();
-    fs.appendFileSync(path.join(dist, '02-controllers.yaml'), `---\n${toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak', namespace: 'nginx' }, stringData: { token: 'x' } })}`);
+    fs.appendFileSync(path.join(dist, '02-controllers/manifests.yaml'), `---\n${toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak', namespace: 'nginx' }, stringData: { token: 'x' } })}`);
     const res = dryRun(dist);
-    expect([res.status, res.stderr]).toEqual([1, `error: ${dist}/02-controllers.yaml: Secret nginx/leak carries data, but Secrets with values belong in ${dist}-secrets, ` +
+    expect([res.status, res.stderr]).toEqual([1, `error: ${dist}/02-controllers/manifests.yaml: Secret nginx/leak carries data, but Secrets with values belong in ${dist}-secrets, ` +
       `not in ${dist}, which may be committed: run npm run synth to move it, and change the values if this folder was pushed anywhere\n`]);
   });
 
@@ -122,7 +122,7 @@ describe('npm run deploy', () => {
     const { bin } = fakeKubectl(tmpDir());
     const empty = path.join(tmpDir(), 'dist');
     const res = spawnSync(tsx, [path.join(ROOT, 'scripts/deploy.ts'), '--dry-run'], { cwd: ROOT, encoding: 'utf8', env: childEnv({ CDK8S_OUTDIR: empty, KUBECTL: bin }) });
-    expect([res.status, res.stderr]).toEqual([1, `error: no phase files (01-crds-namespaces.yaml, 02-controllers.yaml, 03-custom-resources.yaml, 04-apps.yaml) in ${empty}: run npm run synth first\n`]);
+    expect([res.status, res.stderr]).toEqual([1, `error: no phase files (01-crds-namespaces/manifests.yaml, 02-controllers/manifests.yaml, 03-custom-resources/manifests.yaml, 04-apps/manifests.yaml) in ${empty}: run npm run synth first\n`]);
   });
 });
 
