@@ -7,6 +7,7 @@ export { ChartStore } from './helm/store';
 export { ChartsNotReady, copyCharts, pullCharts, writeMirrorLock } from './helm/pull';
 export { checkValuesDir } from './helm/values';
 export { type Manifest } from './manifests';
+export { declareRuntimeFields } from './runtime-fields';
 export { toYaml } from './output';
 export { MARKER_FILE, withMarkers } from './output-marker';
 export type { OutputPair, ProtectedPath } from './output-guard';
