@@ -65,7 +65,7 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
     warn: out.log,
   });
   const k3d = k3dClusterConfig(config);
-  const options = { renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE, files: new Map(k3d ? [[K3D_CONFIG_FILE, toYaml(k3d)]] : []) };
+  const options = { renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE, files: new Map(k3d ? [[K3D_CONFIG_FILE, toYaml(k3d)]] : []), gitops: config.gitops };
   const rel = (d: string) => `${path.relative(process.cwd(), d) || '.'}/`;
 
   if (check) {

@@ -6,6 +6,7 @@ export { HelmRenderer, type HelmRendererOptions, type RenderTarget } from './hel
 export { ChartStore } from './helm/store';
 export { ChartsNotReady, copyCharts, pullCharts, writeMirrorLock } from './helm/pull';
 export { checkValuesDir } from './helm/values';
+export { type GitOpsOptions } from './gitops';
 export { type Manifest } from './manifests';
 export { declareRuntimeFields } from './runtime-fields';
 export { toYaml } from './output';

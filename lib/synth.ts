@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { diffOutputs, readOutputDir } from './diff';
+import { addGitOps, GitOpsOptions } from './gitops';
 import { renderReleases } from './helm/release';
 import { HelmRenderer } from './helm/renderer';
 import { collectManifests, CollectOptions, Manifest } from './manifests';
@@ -13,6 +14,8 @@ export interface RenderOptions extends CollectOptions {
   readonly renderer: HelmRenderer;
   /** Other files for the output folder, by relative path (e.g. `k3d/cluster.yaml`). @default - none */
   readonly files?: ReadonlyMap<string, string>;
+  /** The GitOps objects to write under gitops/ (Flux or Argo CD), checked against the output. @default - none */
+  readonly gitops?: GitOpsOptions;
 }
 
 export interface SynthesizeOptions extends RenderOptions, OutputOptions {
@@ -40,6 +43,7 @@ export async function renderTree(root: Construct, options: RenderOptions): Promi
     if (outputs.manifests.has(name)) throw new Error(`the extra output file ${name} has the name of a phase file: give it another`);
     outputs.manifests.set(name, content);
   }
+  addGitOps(outputs, manifests, options.gitops);
   return { manifests, outputs };
 }
 

@@ -300,11 +300,13 @@ function writeCacheFile(file: string, content: string): void {
 }
 
 /**
- * Validates every manifest, CRs against the CRDs among them, and throws one error that lists every
- * violation by file, object and JSON path. `fileOf` names the file each manifest is written to.
+ * Validates every manifest, CRs against the CRDs among them (and `options.crds`), and throws one error that
+ * lists every violation by file, object and JSON path. `fileOf` names the file each manifest is written to.
  */
-export function validateManifests(manifests: readonly Manifest[], fileOf: (m: Manifest) => string, options: SchemaValidatorOptions = {}): void {
-  const crds = manifests.map((m) => m.object).filter(isCrd);
+export function validateManifests<M extends Pick<Manifest, 'object'>>(
+  manifests: readonly M[], fileOf: (m: M) => string, options: SchemaValidatorOptions & { readonly crds?: readonly Json[] } = {},
+): void {
+  const crds = [...(options.crds ?? []), ...manifests.map((m) => m.object).filter(isCrd)];
   const validator = new SchemaValidator(crds, options);
   const problems: string[] = [];
   for (const m of manifests) {

@@ -26,6 +26,12 @@ describe('CRD_IMPORTS', () => {
     expect(modulesUsedIn('charts')).toEqual(CRD_IMPORTS.filter((c) => !c.validate).flatMap((c) => c.modules).sort());
   });
 
+  test('the modules marked validate are the GitOps objects\' (lib/gitops), which validates against exactly their CRDs', () => {
+    expect(modulesUsedIn('lib')).toEqual(validated.map((c) => c.modules[0]).sort());
+    const render = fs.readFileSync(path.join(ROOT, 'lib', 'gitops', 'render.ts'), 'utf8');
+    for (const c of validated) expect(render).toContain(`'${c.modules[0]}'`);
+  });
+
   test('cdk8s.yaml pins the upstream file of every listed CRD that has one, with its prefix', () => {
     const imports = (yaml.load(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8')) as { imports: string[] }).imports;
     const pinned = imports.map((i) => { const m = /^(?:([\w-]+):=)?https:\/\/.*\/([^/]+)$/.exec(i)!; return `${m[1] ?? ''}:${m[2]}`; });

@@ -4,6 +4,7 @@ import { App } from 'cdk8s';
 import { Platform } from '../../charts';
 import { ChartLock, ChartStore, MARKER_FILE, Phase, PHASE_FILES, PHASE_FOLDERS, synthesize, withMarkers } from '../../lib';
 import { run } from '../../main';
+import { CORE_DEFAULTS } from '../../config';
 import { ROOT, standInCharts, TEST_KEY, testHelm, testRenderer, tmpDir, treeState } from '../helpers';
 
 const FIX = 'point CDK8S_OUTDIR at a folder of its own (one that holds nothing but synth\'s output)';
@@ -96,6 +97,19 @@ describe('synth and its output folders', () => {
       expect(fs.readdirSync(pair.secretsDir).sort()).toEqual([MARKER_FILE, PHASE_FOLDERS[Phase.CONTROLLERS], PHASE_FOLDERS[Phase.APPS]]);
       expect(fs.readFileSync(path.join(pair.outdir, PHASE_FILES[Phase.FOUNDATIONS]), 'utf8')).toMatch(/^# Phase 1: CRDs and Namespaces\./);
     });
+
+  test('a GitOps object that fails its CRD stops synth naming the file, the object and the field, and the output stays as it was', async () => {
+    const repo = repository();
+    const outdir = path.join(repo, 'dist');
+    await synth(repo, outdir);
+    const before = treeState(repo);
+    const app = new App();
+    new Platform(app, 'platform', { lock, installationKey: TEST_KEY });
+    const gitops = { ...CORE_DEFAULTS.gitops, engine: 'argocd' as const, repoURL: 'https://git.example.com/fleet.git', revision: 7 as unknown as string };
+    await expect(synthesize(app, { outdir, renderer: testRenderer(store), gitops })).rejects.toThrow(
+      'gitops/root-application.yaml: Application argocd/ml-platform: .spec.source.targetRevision: must be of type string');
+    expect(treeState(repo)).toEqual(before);
+  });
 
   test('--check finishes an interrupted swap and removes what it left before comparing', async () => {
     const repo = repository();
