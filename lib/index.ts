@@ -20,7 +20,7 @@ export { checkSynthesis, synthesize, secretsDirOf } from './synth';
 export { deriveSecret, loadInstallationKey } from './secrets';
 export { BUILT_IN_SCHEMA_VERSION } from './validation';
 export { findTool } from './tools';
-export { describePlan, planDeploy } from './deploy/plan';
+export { describePlan, planDeploy, planSecrets } from './deploy/plan';
 export { executePlan, kubectlAt } from './deploy/execute';
 export { helpText, parseCommandLine, positiveInteger, runCommand, runEntryPoint, usageLine, UsageError } from './cli';
 export type { CommandSpec, OptionSpec, ParsedOptions } from './cli';

@@ -68,6 +68,37 @@ describe('npm run deploy', () => {
     ]);
   });
 
+  test('--secrets-only applies only the secrets folder\'s phases, in order, with no waits; --dry-run shows it', () => {
+    const { bin, log } = fakeKubectl(tmpDir());
+    const dry = deploy(['--secrets-only', '--dry-run'], bin, path.dirname(outdir));
+    expect([dry.status, dry.stdout]).toEqual([0, [
+      'phase 2 (02-controllers)', '  apply: kubectl apply --server-side -f dist-secrets/02-controllers/manifests.yaml',
+      'phase 4 (04-apps)', '  apply: kubectl apply --server-side -f dist-secrets/04-apps/manifests.yaml',
+      `kubectl: ${bin} (KUBECTL); each wait gives up after 300 s`, '',
+    ].join('\n')]);
+    expect(fs.existsSync(log)).toBe(false);
+    const res = deploy(['--secrets-only'], bin);
+    expect([res.status, res.stderr]).toEqual([0, expect.stringContaining(`deploying the Secrets of ${path.relative(ROOT, `${outdir}-secrets`)}/ to context k3d-ml-platform`)]);
+    const calls = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => l.replaceAll(path.dirname(outdir) + path.sep, ''));
+    expect(calls).toEqual([
+      'config current-context',
+      'apply --server-side -f dist-secrets/02-controllers/manifests.yaml',
+      'apply --server-side -f dist-secrets/04-apps/manifests.yaml',
+    ]);
+  });
+
+  test('--secrets-only fails without a secrets folder, and on one from another synth, before any kubectl', () => {
+    const { bin, log } = fakeKubectl(tmpDir());
+    const dist = copy(false);
+    const none = spawnSync(tsx, [path.join(ROOT, 'scripts/deploy.ts'), '--secrets-only'], { cwd: ROOT, encoding: 'utf8', env: childEnv({ CDK8S_OUTDIR: dist, KUBECTL: bin }) });
+    expect([none.status, none.stderr]).toEqual([1, `error: ${dist}-secrets does not exist, so there are no Secrets to apply: run npm run synth (with the key the output was built with) first\n`]);
+    const other = copy();
+    fs.writeFileSync(path.join(other, MARKER_FILE), renderMarker(new Map([['01-crds-namespaces/manifests.yaml', 'another synth']])));
+    const res = spawnSync(tsx, [path.join(ROOT, 'scripts/deploy.ts'), '--secrets-only'], { cwd: ROOT, encoding: 'utf8', env: childEnv({ CDK8S_OUTDIR: other, KUBECTL: bin }) });
+    expect([res.status, res.stderr]).toEqual([1, expect.stringMatching(new RegExp(`^error: ${other} and ${other}-secrets come from different synths: `))]);
+    expect(fs.existsSync(log)).toBe(false);
+  });
+
   test('fails without a current context, saying to create the cluster', () => {
     const { bin } = fakeKubectl(tmpDir(), '');
     const res = deploy([], bin);
@@ -128,14 +159,14 @@ describe('npm run deploy', () => {
 
 describe('deploy arguments', () => {
   test('reads --dry-run, --timeout and --context', () => {
-    expect(parseArgs([])).toEqual({ dryRun: false, timeoutSeconds: 300 });
-    expect(parseArgs(['--dry-run', '--timeout', '600', '--context', 'k3d-lab'])).toEqual({ dryRun: true, timeoutSeconds: 600, context: 'k3d-lab' });
+    expect(parseArgs([])).toEqual({ dryRun: false, secretsOnly: false, timeoutSeconds: 300 });
+    expect(parseArgs(['--dry-run', '--secrets-only', '--timeout', '600', '--context', 'k3d-lab'])).toEqual({ dryRun: true, secretsOnly: true, timeoutSeconds: 600, context: 'k3d-lab' });
   });
 
   test('fails on an unknown argument, a bad timeout and a missing value', () => {
     expect(() => parseArgs(['--dryrun'])).toThrow(new UsageError('Unknown option \'--dryrun\''));
     expect(() => parseArgs(['--timeout', '5m'])).toThrow(new UsageError('--timeout "5m" is not a whole number of seconds: use e.g. --timeout 600'));
     expect(() => parseArgs(['--context'])).toThrow(new UsageError('Option \'--context <value>\' argument missing'));
-    expect(usageLine(DEPLOY_COMMAND)).toBe('usage: npm run deploy -- [--dry-run] [--timeout SECONDS] [--context NAME]');
+    expect(usageLine(DEPLOY_COMMAND)).toBe('usage: npm run deploy -- [--dry-run] [--secrets-only] [--timeout SECONDS] [--context NAME]');
   });
 });

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { describePlan, Phase, PHASE_FILES, planDeploy, toYaml } from '../../../lib';
+import { describePlan, Phase, PHASE_FILES, planDeploy, planSecrets, toYaml } from '../../../lib';
 import { READY_BEFORE_NEXT_PHASE } from '../../../lib/phases';
 import { tmpDir } from '../../helpers';
 
@@ -109,5 +109,22 @@ describe('planDeploy', () => {
     const dir = path.join(tmpDir(), 'dist');
     writePhases(dir, { [Phase.CONTROLLERS]: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'webhook-cert', namespace: 'ops' } }] });
     expect(planDeploy(dir, `${dir}-secrets`)).toEqual([{ phase: Phase.CONTROLLERS, files: [path.join(dir, '02-controllers/manifests.yaml')], waits: [] }]);
+  });
+});
+
+describe('planSecrets', () => {
+  test('applies each phase file of the secrets folder, in order, with no waits', () => {
+    const dir = path.join(tmpDir(), 'dist-secrets');
+    writePhases(dir, { [Phase.APPS]: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'b', namespace: 'ops' } }], [Phase.CONTROLLERS]: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'a', namespace: 'ops' } }] });
+    expect(planSecrets(dir)).toEqual([
+      { phase: Phase.CONTROLLERS, files: [path.join(dir, PHASE_FILES[Phase.CONTROLLERS])], waits: [] },
+      { phase: Phase.APPS, files: [path.join(dir, PHASE_FILES[Phase.APPS])], waits: [] },
+    ]);
+  });
+
+  test('fails on a secrets folder without phase files, saying to synth first', () => {
+    const dir = tmpDir();
+    expect(() => planSecrets(dir)).toThrow(`no Secrets to apply: ${dir} holds no phase files (01-crds-namespaces/manifests.yaml, 02-controllers/manifests.yaml, ` +
+      '03-custom-resources/manifests.yaml, 04-apps/manifests.yaml): run npm run synth first');
   });
 });
