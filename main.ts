@@ -82,7 +82,8 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   renderer.reportUnpinned();
   const counts = Object.entries(PHASE_FOLDERS).map(([phase, folder]) => `${folder}: ${manifests.filter((m) => String(m.phase) === phase).length}`);
   out.log(`wrote ${manifests.length} objects to ${rel(paths.outdir)} (${counts.join(', ')}); Secrets with values to ${rel(paths.secretsDir)}` +
-    (k3d ? `; the k3d cluster config to ${rel(paths.outdir)}${K3D_CONFIG_FILE} (k3d cluster create --config ${rel(paths.outdir)}${K3D_CONFIG_FILE})` : ''));
+    (k3d ? `; the k3d cluster config to ${rel(paths.outdir)}${K3D_CONFIG_FILE} (k3d cluster create --config ${rel(paths.outdir)}${K3D_CONFIG_FILE})` : '') +
+    (config.gitops.engine !== 'none' ? `; the ${config.gitops.engine === 'flux' ? 'Flux' : 'Argo CD'} objects to ${rel(paths.outdir)}gitops/ (each file says how to apply it)` : ''));
   for (const line of hostsLines(first.platform)) out.print(line);
 }
 
