@@ -38,6 +38,7 @@ const GITOPS_SCHEMA = {
       properties: {
         namespace: { type: 'string', description: 'Flux\'s namespace: the GitRepository and the Kustomizations go there.' },
         gitRepository: { type: 'string', description: 'The GitRepository; the Kustomizations are <gitRepository>-01-crds-namespaces and so on.' },
+        secretRef: { type: 'string', description: 'The Secret in the Flux namespace with the credentials for the repository (flux create secret git). Left out: a public repository.' },
         interval: { ...DURATION, description: 'How often Flux fetches the repository and reconciles each phase.' },
         timeout: { ...DURATION, description: 'How long each phase may take to apply and become healthy.' },
       },

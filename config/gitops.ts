@@ -2,7 +2,7 @@
 // reference name), the output's path in the repository, the object names and the durations.
 import { shown } from '../lib/messages';
 import type { CoreSettings } from './core';
-import { isDnsLabel } from './hostnames';
+import { isDnsLabel, isDnsName } from './hostnames';
 
 type GitOpsSettings = CoreSettings['gitops'];
 
@@ -114,6 +114,9 @@ export function gitopsProblems(g: GitOpsSettings): GitOpsProblem[] {
   check(['argocd', 'project'], () => checkObjectName(g.argocd.project, 'ml-platform'));
   check(['flux', 'gitRepository'], () => checkObjectName(g.flux.gitRepository, 'ml-platform'));
   if (g.argocd.destination) problems.push(...destinationProblems(g.argocd.destination));
+  if (g.flux.secretRef !== undefined && !isDnsName(g.flux.secretRef)) {
+    problems.push({ setting: ['flux', 'secretRef'], message: `${shown(g.flux.secretRef)} is not a Secret name; use lowercase letters, digits, "-" and ".", e.g. flux-git-auth` });
+  }
   for (const key of ['interval', 'timeout'] as const) {
     if (durationMs(g.flux[key]) < 1000) problems.push({ setting: ['flux', key], message: `${shown(g.flux[key])} is shorter than a second; use one such as 10m` });
   }

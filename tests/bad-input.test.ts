@@ -93,6 +93,7 @@ const CASES: BadInput[] = [
   { name: 'a Flux interval in words', config: 'gitops:\n  flux:\n    interval: 10 minutes\n', error: ['platform.yaml:3: gitops.flux.interval is "10 minutes", which is not a duration such as 10m, 90s or 1h30m'] },
   { name: 'a Flux timeout of zero', config: 'gitops:\n  flux:\n    timeout: 0s\n', error: ['platform.yaml:3: gitops.flux.timeout: "0s" is shorter than a second; use one such as 10m'] },
   { name: 'the Flux objects in a namespace the platform creates', config: 'gitops:\n  engine: flux\n  repoURL: https://git.example.com/fleet.git\n  flux:\n    namespace: istio-system\n', error: ['platform.yaml:5: gitops.flux.namespace: "istio-system" is istio.namespace\'s namespace, which the platform creates and prunes'] },
+  { name: 'a Flux secretRef that is not a Secret name', config: 'gitops:\n  flux:\n    secretRef: Git Credentials\n', error: ['platform.yaml:3: gitops.flux.secretRef: "Git Credentials" is not a Secret name; use lowercase letters, digits, "-" and ".", e.g. flux-git-auth'] },
   { name: 'an Argo CD namespace that is not a DNS label', config: 'gitops:\n  argocd:\n    namespace: Argo_CD\n', error: ['gitops.argocd.namespace: "Argo_CD" is not a DNS label'] },
   // Chart lock and values
   { name: 'a chart lock that does not exist', config: 'charts:\n  lock: no-such-lock.yaml\n', error: [/platform\.yaml: charts\.lock is "no-such-lock\.yaml", but .*no-such-lock\.yaml does not exist; point it at the chart lock/] },

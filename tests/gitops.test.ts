@@ -13,7 +13,7 @@ const PROFILES = {
   cluster: 'profile: cluster\nmetallb:\n  addresses: [10.20.0.100-10.20.0.120]\n',
 };
 const GITOPS = {
-  flux: 'gitops:\n  engine: flux\n  repoURL: ssh://git@git.example.com/platform/fleet.git\n  revision: v1.4.0\n',
+  flux: 'gitops:\n  engine: flux\n  repoURL: ssh://git@git.example.com/platform/fleet.git\n  revision: v1.4.0\n  flux:\n    secretRef: fleet-deploy-key\n',
   argocd: 'gitops:\n  engine: argocd\n  repoURL: https://git.example.com/platform/fleet.git\n  argocd:\n    destination: { name: prod }\n',
 };
 
@@ -61,7 +61,7 @@ describe.each(Object.keys(PROFILES))('the %s profile', (profile) => {
     const s = synths.get(`${profile} flux`)!;
     const objects = loadAll(s.dist['gitops/flux.yaml']);
     const [source, ...kustomizations] = objects;
-    expect(source).toMatchObject({ kind: 'GitRepository', spec: { url: 'ssh://git@git.example.com/platform/fleet.git', ref: { tag: 'v1.4.0' } } });
+    expect(source).toMatchObject({ kind: 'GitRepository', spec: { url: 'ssh://git@git.example.com/platform/fleet.git', ref: { tag: 'v1.4.0' }, secretRef: { name: 'fleet-deploy-key' } } });
     // The chain: the one that depends on nothing, then each one that depends on the one before.
     const chain: any[] = [kustomizations.find((k) => !k.spec.dependsOn)];
     for (let next; (next = kustomizations.find((k) => k.spec.dependsOn?.[0]?.name === chain[chain.length - 1].metadata.name));) chain.push(next);

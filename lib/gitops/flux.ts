@@ -37,10 +37,10 @@ function ignoreRules(p: PhaseManifests): KustomizationSpecIgnore[] {
 
 /** The GitRepository and one Kustomization per phase, all into `flux.yaml`. */
 export function fluxObjects(scope: Construct, options: GitOpsOptions, phases: readonly PhaseManifests[]): PlacedObject[] {
-  const { namespace, gitRepository, interval, timeout } = options.flux;
+  const { namespace, gitRepository, interval, timeout, secretRef } = options.flux;
   const source = new GitRepository(scope, 'git-repository', {
     metadata: { name: gitRepository, namespace },
-    spec: { interval, url: options.repoURL!, ref: gitRef(options.revision) },
+    spec: { interval, url: options.repoURL!, ref: gitRef(options.revision), ...(secretRef ? { secretRef: { name: secretRef } } : {}) },
   });
   const kustomizations = phases.map((p, i) => {
     const health = healthChecks(p);

@@ -25,6 +25,8 @@ export interface GitOpsOptions {
     readonly namespace: string;
     /** The GitRepository; the Kustomizations are `<gitRepository>-<phase folder>`. */
     readonly gitRepository: string;
+    /** The Secret with the repository's credentials, in the Flux namespace. @default - none: a public repository */
+    readonly secretRef?: string;
     readonly interval: string;
     readonly timeout: string;
   };
