@@ -8,12 +8,9 @@ import { CoreSettings } from './core';
 import { gitopsProblems } from './gitops';
 import { checkHostname, isDnsLabel } from './hostnames';
 import { checkKubernetesVersion } from './kubernetes';
+import { ConfigProblem, problemList } from './problems';
 
-/** One problem: the setting's path in platform.yaml and what is wrong with it. */
-export interface ConfigProblem {
-  readonly setting: readonly (string | number)[];
-  readonly message: string;
-}
+export type { ConfigProblem } from './problems';
 
 /** Namespaces every cluster has: no component may take one. */
 const CLUSTER_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -23,14 +20,7 @@ export const settingName = (p: readonly (string | number)[]) =>
   p.map((s, i) => (typeof s === 'number' ? `[${s}]` : `${i ? '.' : ''}${s.length > 80 ? `${s.slice(0, 80)}… (${s.length} characters)` : s}`)).join('') || '(the file)';
 
 function coreProblems(c: CoreSettings): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const check = (setting: string[], fn: () => void) => {
-    try {
-      fn();
-    } catch (e) {
-      problems.push({ setting, message: (e as Error).message });
-    }
-  };
+  const { problems, check } = problemList();
   check(['kubernetesVersion'], () => checkKubernetesVersion(c.kubernetesVersion, c.k3d.enabled));
   if (c.k3d.dockerSubnet !== undefined) check(['k3d', 'dockerSubnet'], () => parseSubnet(c.k3d.dockerSubnet!, 'k3d.dockerSubnet'));
   if (c.k3d.dockerGateway !== undefined) {

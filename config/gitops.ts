@@ -3,14 +3,9 @@
 import { shown } from '../lib/messages';
 import type { CoreSettings } from './core';
 import { isDnsLabel, isDnsName } from './hostnames';
+import { ConfigProblem, problemList } from './problems';
 
 type GitOpsSettings = CoreSettings['gitops'];
-
-/** One problem: the setting's path under `gitops` and what is wrong with it. */
-export interface GitOpsProblem {
-  readonly setting: readonly string[];
-  readonly message: string;
-}
 
 const SCP_LIKE = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/\/)(.+)$/;
 const URL_EXAMPLES = 'use https://host/path.git, ssh://git@host/path.git or git@host:path.git';
@@ -79,7 +74,7 @@ export function checkObjectName(name: string, example: string): void {
 const durationMs = (d: string) => [...d.matchAll(/([0-9.]+)(ms|s|m|h)/g)]
   .reduce((sum, [, n, unit]) => sum + Number(n) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'], 0);
 
-function destinationProblems(destination: NonNullable<GitOpsSettings['argocd']['destination']>): GitOpsProblem[] {
+function destinationProblems(destination: NonNullable<GitOpsSettings['argocd']['destination']>): ConfigProblem[] {
   const at = ['argocd', 'destination'];
   const { server, name } = destination;
   if ((server === undefined) === (name === undefined)) {
@@ -92,16 +87,9 @@ function destinationProblems(destination: NonNullable<GitOpsSettings['argocd']['
   return [];
 }
 
-/** Every problem of the gitops settings; `engine` none checks what is set, but needs no repository. */
-export function gitopsProblems(g: GitOpsSettings): GitOpsProblem[] {
-  const problems: GitOpsProblem[] = [];
-  const check = (setting: string[], fn: () => void) => {
-    try {
-      fn();
-    } catch (e) {
-      problems.push({ setting, message: (e as Error).message });
-    }
-  };
+/** Every problem of the gitops settings, at settings under `gitops`; `engine` none checks what is set, but needs no repository. */
+export function gitopsProblems(g: GitOpsSettings): ConfigProblem[] {
+  const { problems, check } = problemList();
   if (g.repoURL !== undefined) check(['repoURL'], () => checkRepoURL(g.repoURL!, g.engine));
   else if (g.engine !== 'none') {
     problems.push({ setting: ['repoURL'], message: `is required with gitops.engine "${g.engine}": set the URL of the repository dist/ is committed to, e.g. https://git.example.com/fleet.git` });
