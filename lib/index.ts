@@ -6,7 +6,6 @@ export { HelmRenderer, type HelmRendererOptions, type RenderTarget } from './hel
 export { ChartStore } from './helm/store';
 export { ChartsNotReady, copyCharts, pullCharts, writeMirrorLock } from './helm/pull';
 export { checkValuesDir } from './helm/values';
-export { type GitOpsOptions } from './gitops';
 export { type Manifest } from './manifests';
 export { declareRuntimeFields } from './runtime-fields';
 export { toYaml } from './output';
@@ -15,7 +14,7 @@ export type { OutputPair, ProtectedPath } from './output-guard';
 export { recoverOutput } from './output-writer';
 export type { OutputOptions } from './output-writer';
 export { checkOutputPair } from './deploy/pair';
-export { ARGO_CD_SYNC_WAVE, assignPhase, Phase, PHASE_FILES, PHASE_FOLDERS, PHASES } from './phases';
+export { ARGO_CD_SYNC_WAVE, assignPhase, Phase, PHASE_FILES, PHASE_FOLDERS } from './phases';
 export { checkSynthesis, synthesize, secretsDirOf } from './synth';
 export { deriveSecret, loadInstallationKey } from './secrets';
 export { BUILT_IN_SCHEMA_VERSION } from './validation';

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { PHASE_FILES, PHASES } from '../lib';
+import { PHASE_FILES } from '../lib';
+import { PHASES } from '../lib/phases';
 import { loadAll, synthConfig } from './helpers';
 
 /**
