@@ -14,7 +14,7 @@ import {
 } from './config';
 import {
   ARGO_CD_SYNC_WAVE, carriesSecretData, checkSynthesis, CommandSpec, helpText, HelmRenderer, InputStates, loadInstallationKey, Manifest, parseCommandLine,
-  PHASE_FILES, fileForOutput, RenderCache, saveRecord, startCommand, synthesize, toYaml,
+  PHASE_FOLDERS, fileForOutput, RenderCache, saveRecord, startCommand, synthesize, toYaml,
 } from './lib';
 
 export const SYNTH_COMMAND = {
@@ -90,6 +90,7 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   const k3d = k3dClusterConfig(config);
   const synthOptions = {
     renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE, files: new Map(k3d ? [[K3D_CONFIG_FILE, toYaml(k3d)]] : []), validationCacheDir: caches?.validation,
+    gitops: config.gitops,
     yamlCacheFile: caches && fileForOutput(caches.yaml, paths.outdir),
     onRendered: (r: { releaseName: string; chart: { chart: string; version: string } }, objects: number, ms: number, cached: boolean) =>
       step(`${cached ? 'took' : 'rendered'} ${r.releaseName} (${r.chart.chart} ${r.chart.version}): ${objects} objects ${cached ? 'from the render cache ' : ''}in ${Math.round(ms)} ms`),
@@ -113,6 +114,7 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   out.log(`wrote ${committable.length} objects to ${shownFolder(paths.outdir)} (${countsByFile(committable)}), ` +
     `${secrets.length} Secret${secrets.length === 1 ? '' : 's'} with values to ${shownFolder(paths.secretsDir)}${secrets.length ? ` (${countsByFile(secrets)})` : ''}` +
     (k3d ? ` and the k3d cluster config to ${shownFolder(paths.outdir)}${K3D_CONFIG_FILE} (k3d cluster create --config ${shownFolder(paths.outdir)}${K3D_CONFIG_FILE})` : '') +
+    (config.gitops.engine !== 'none' ? `, the ${config.gitops.engine === 'flux' ? 'Flux' : 'Argo CD'} objects to ${shownFolder(paths.outdir)}gitops/ (each file says how to apply it)` : '') +
     ` in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const hosts = hostsLines(first.platform);
   for (const line of hosts) out.print(line);
@@ -123,11 +125,11 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   }
 }
 
-/** `01-crds-namespaces.yaml: 31, 02-controllers.yaml: 74`: how many of the objects each phase file holds. */
+/** `01-crds-namespaces: 31, 02-controllers: 74`: how many of the objects each phase folder holds. */
 function countsByFile(manifests: readonly Manifest[]): string {
-  return Object.entries(PHASE_FILES).flatMap(([phase, file]) => {
+  return Object.entries(PHASE_FOLDERS).flatMap(([phase, folder]) => {
     const n = manifests.filter((m) => String(m.phase) === phase).length;
-    return n ? [`${file}: ${n}`] : [];
+    return n ? [`${folder}: ${n}`] : [];
   }).join(', ');
 }
 

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { assignPhase, HelmRelease, Phase } from '../lib';
+import { assignPhase, declareRuntimeFields, HelmRelease, Phase } from '../lib';
 import { NAMESPACE, REPLICAS, RESOURCES, ResourceRequirements, requests } from '../config/schema-fragments';
 import { defineComponent } from './component';
 import { ComponentChart, HelmProps } from './component-chart';
@@ -68,6 +68,12 @@ export class Istio extends ComponentChart {
         ...(props.istiod?.resources ? { resources: props.istiod.resources } : {}),
       },
     });
+    // istiod fills its validating webhooks' CA and, once it serves, turns their failurePolicy from Ignore to Fail
+    // (base's default validator too): a GitOps controller that set them back would undo it at every sync.
+    for (const release of [this.base, this.istiod]) {
+      release.patch((objects) => objects.filter((o) => o.kind === 'ValidatingWebhookConfiguration')
+        .forEach((o) => declareRuntimeFields(o, ['.webhooks[]?.failurePolicy'])));
+    }
     // The gateway's pods get their image from istiod's injection webhook, so they come with the apps,
     // once istiod is running; before that they would start with the placeholder image "auto".
     this.ingressGateway = this.addRelease(props, {

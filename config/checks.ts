@@ -5,14 +5,12 @@ import { COMPONENTS } from '../charts/registry';
 import { ComponentDefinition, isEnabled, settingsOf, settingsPath } from '../charts/component';
 import { dockerNetworkBounds, parseSubnet } from './addresses';
 import { CoreSettings } from './core';
+import { gitopsProblems } from './gitops';
 import { checkHostname, isDnsLabel } from './hostnames';
 import { checkKubernetesVersion } from './kubernetes';
+import { ConfigProblem, problemList } from './problems';
 
-/** One problem: the setting's path in platform.yaml and what is wrong with it. */
-export interface ConfigProblem {
-  readonly setting: readonly (string | number)[];
-  readonly message: string;
-}
+export type { ConfigProblem } from './problems';
 
 /** Namespaces every cluster has: no component may take one. */
 const CLUSTER_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -22,14 +20,7 @@ export const settingName = (p: readonly (string | number)[]) =>
   p.map((s, i) => (typeof s === 'number' ? `[${s}]` : `${i ? '.' : ''}${s.length > 80 ? `${s.slice(0, 80)}… (${s.length} characters)` : s}`)).join('') || '(the file)';
 
 function coreProblems(c: CoreSettings): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const check = (setting: string[], fn: () => void) => {
-    try {
-      fn();
-    } catch (e) {
-      problems.push({ setting, message: (e as Error).message });
-    }
-  };
+  const { problems, check } = problemList();
   check(['kubernetesVersion'], () => checkKubernetesVersion(c.kubernetesVersion, c.k3d.enabled));
   if (c.k3d.dockerSubnet !== undefined) check(['k3d', 'dockerSubnet'], () => parseSubnet(c.k3d.dockerSubnet!, 'k3d.dockerSubnet'));
   if (c.k3d.dockerGateway !== undefined) {
@@ -50,7 +41,26 @@ function coreProblems(c: CoreSettings): ConfigProblem[] {
       if (clash) problems.push({ setting: ['k3d', name], message: `${port} is already k3d.${clash[0]}; each host port can be bound once` });
     });
   }
+  problems.push(...gitopsProblems(c.gitops).map((p) => ({ setting: ['gitops', ...p.setting], message: p.message })));
   return problems;
+}
+
+/** The GitOps controller's namespace is its own: phase 1 creates the platform's namespaces, and a prune could take one with the controller's objects in it. */
+function gitopsNamespaceProblems(config: CoreSettings, components: readonly ComponentDefinition[]): ConfigProblem[] {
+  const engine = config.gitops.engine;
+  if (engine === 'none') return [];
+  const ns = config.gitops[engine].namespace;
+  for (const c of components) {
+    const claim = c.namespaces?.(settingsOf(config, c))?.find((x) => x.value === ns);
+    if (claim) {
+      return [{
+        setting: ['gitops', engine, 'namespace'],
+        message: `${shown(ns)} is ${settingName([...settingsPath(c), ...claim.setting])}'s namespace, which the platform creates and prunes; ` +
+          `give the ${engine === 'flux' ? 'Flux' : 'Argo CD'} objects the controller's own namespace, e.g. ${engine === 'flux' ? 'flux-system' : 'argocd'}`,
+      }];
+    }
+  }
+  return [];
 }
 
 /** Each claimed value is valid and claimed once; `what` checks one and throws with the fix. */
@@ -91,5 +101,6 @@ export function configProblems(config: CoreSettings & Record<string, any>, compo
       if (other) throw new Error(`${shown(host)} is already ${other}; each route needs its own hostname`);
     }),
     ...enabled.flatMap((c) => (c.check?.(settingsOf(config, c), config) ?? []).map((p) => ({ setting: [...settingsPath(c), ...p.setting], message: p.message }))),
+    ...gitopsNamespaceProblems(config, enabled),
   ];
 }

@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HelmRelease, PlacedObject } from './helm/release';
 import { assignedPhase, Phase } from './phases';
+import { runtimeFieldsOf } from './runtime-fields';
 import { groupKind, groupOf, ResourceScopes } from './resource-scope';
 
 /** One object of the output and where it stands in the apply order. */
@@ -10,6 +11,8 @@ export interface Manifest {
   readonly object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
   /** The construct path it came from, for messages. */
   readonly path: string;
+  /** Fields a controller sets at run time, as jq paths (see declareRuntimeFields); never written to the output. @default - none */
+  readonly runtimeFields?: readonly string[];
 }
 
 export interface CollectOptions {
@@ -112,7 +115,8 @@ export function collectManifests(root: IConstruct, options: CollectOptions = {})
     if (options.phaseAnnotation) {
       object.metadata.annotations = { ...object.metadata.annotations, [options.phaseAnnotation]: String(phase) };
     }
-    manifests.push({ phase, object, path: o.node.path });
+    const runtimeFields = runtimeFieldsOf(o);
+    manifests.push({ phase, object, path: o.node.path, ...(runtimeFields.length ? { runtimeFields } : {}) });
   }
   for (const [release, objects] of placed) errors.push(...release.misplaced(objects));
   errors.push(...checkInvariants(manifests, options));

@@ -12,13 +12,27 @@ export enum Phase {
   APPS = 4,
 }
 
-/** File names sort in apply order, so `kubectl apply -f dist/` applies the phases one after the other. */
-export const PHASE_FILES: Readonly<Record<Phase, string>> = {
-  [Phase.FOUNDATIONS]: '01-crds-namespaces.yaml',
-  [Phase.CONTROLLERS]: '02-controllers.yaml',
-  [Phase.CUSTOM_RESOURCES]: '03-custom-resources.yaml',
-  [Phase.APPS]: '04-apps.yaml',
+/**
+ * One folder per phase, named so they sort in apply order: each is a path a GitOps controller (a Flux
+ * Kustomization, an Argo CD Application) or `kubectl apply --server-side -f dist/<folder>/` can name alone.
+ */
+export const PHASE_FOLDERS: Readonly<Record<Phase, string>> = {
+  [Phase.FOUNDATIONS]: '01-crds-namespaces',
+  [Phase.CONTROLLERS]: '02-controllers',
+  [Phase.CUSTOM_RESOURCES]: '03-custom-resources',
+  [Phase.APPS]: '04-apps',
 };
+
+/** The one file of each phase folder, by its path in the output folder: `01-crds-namespaces/manifests.yaml`. */
+export const PHASE_FILES: Readonly<Record<Phase, string>> = Object.fromEntries(
+  Object.entries(PHASE_FOLDERS).map(([phase, folder]) => [phase, `${folder}/manifests.yaml`]),
+) as Record<Phase, string>;
+
+/** The name of a phase file from before phases were folders (`01-crds-namespaces.yaml`), one file per phase at the top. */
+export const FLAT_PHASE_FILE = /^0[0-9]-[^/]+\.yaml$/;
+
+/** The phases, in apply order. */
+export const PHASES: readonly Phase[] = (Object.keys(PHASE_FOLDERS).map(Number) as Phase[]).sort((a, b) => a - b);
 
 const ASSIGNED = Symbol.for('ml-platform.phase');
 

@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
 import { diffOutputs, readOutputDir } from './diff';
+import { addGitOps, GitOpsOptions } from './gitops';
 import { ReleaseListener, renderReleases } from './helm/release';
 import { HelmRenderer } from './helm/renderer';
 import { collectManifests, CollectOptions, Manifest } from './manifests';
 import { carriesSecretData, Outputs, renderOutputs, toYaml } from './output';
 import { withMarkers } from './output-marker';
 import { OutputOptions, recoverOutput, withOutput } from './output-writer';
-import { PHASE_FILES } from './phases';
+import { FLAT_PHASE_FILE, PHASE_FILES } from './phases';
 import { validateManifests, ValidationReport } from './validation';
 import { YamlCache } from './yaml-cache';
 
@@ -22,6 +23,8 @@ export interface RenderOptions extends CollectOptions {
   readonly validationCacheDir?: string;
   /** Where the YAML of each object is kept for the next run (one file per output). @default - none: every object is dumped */
   readonly yamlCacheFile?: string;
+  /** The GitOps objects to write under gitops/ (Flux or Argo CD), checked against the output. @default - none */
+  readonly gitops?: GitOpsOptions;
 }
 
 export interface SynthesizeOptions extends RenderOptions, OutputOptions {
@@ -30,9 +33,6 @@ export interface SynthesizeOptions extends RenderOptions, OutputOptions {
   /** Where Secrets that carry values go, replaced as a whole. @default - `<outdir>-secrets` */
   readonly secretsDir?: string;
 }
-
-/** The phase files synth writes and has written (`0N-*.yaml`), for output folders from before the marker. */
-const PHASE_FILE_NAMES = /^0[0-9]-[^/]+\.yaml$/;
 
 export interface Synthesis {
   readonly manifests: Manifest[];
@@ -56,6 +56,7 @@ export async function renderTree(root: Construct, options: RenderOptions): Promi
     if (outputs.manifests.has(name)) throw new Error(`the extra output file ${name} has the name of a phase file: give it another`);
     outputs.manifests.set(name, content);
   }
+  addGitOps(outputs, manifests, options.gitops, options.validationCacheDir);
   return { manifests, outputs };
 }
 
@@ -68,7 +69,8 @@ export function secretsDirOf(options: { outdir: string; secretsDir?: string }): 
  * are not synth's to replace before rendering; nothing is written unless every step succeeds.
  */
 export async function synthesize(root: Construct, options: SynthesizeOptions): Promise<Manifest[]> {
-  const earlierOutputNames = [PHASE_FILE_NAMES, ...(options.files?.keys() ?? []), ...(options.earlierOutputNames ?? [])];
+  // The phase files synth writes and has written, for output folders from before the marker.
+  const earlierOutputNames = [FLAT_PHASE_FILE, ...Object.values(PHASE_FILES), ...(options.files?.keys() ?? []), ...(options.earlierOutputNames ?? [])];
   return withOutput({ outdir: options.outdir, secretsDir: secretsDirOf(options) }, { ...options, earlierOutputNames }, async (output) => {
     const { manifests, outputs } = await renderTree(root, options);
     output.write(outputs.manifests, outputs.secrets);

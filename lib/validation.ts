@@ -154,6 +154,11 @@ export interface SchemaValidatorOptions {
    * @default - none: every run compiles and checks everything
    */
   readonly cacheDir?: string;
+  /**
+   * The file in the cache folder for the digests of passing objects: each set of objects validated in a
+   * run keeps its own, so one does not replace another's. @default "passed.json"
+   */
+  readonly resultsFile?: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -184,7 +189,7 @@ export class SchemaValidator {
 
   /** @param crds the CustomResourceDefinitions whose kinds the objects may use */
   public constructor(crds: readonly Json[], private readonly options: SchemaValidatorOptions = {}) {
-    this.passedBefore = options.cacheDir ? readPassed(path.join(options.cacheDir, RESULTS_FILE)) : new Set();
+    this.passedBefore = options.cacheDir ? readPassed(path.join(options.cacheDir, options.resultsFile ?? RESULTS_FILE)) : new Set();
     for (const crd of crds) {
       for (const version of crd?.spec?.versions ?? []) {
         const key = `${crd.spec.group}/${version.name}/${crd.spec.names?.kind}`;
@@ -209,7 +214,7 @@ export class SchemaValidator {
 
   /** Keeps the digests of the objects that passed in this run (and only those) for the next run. */
   public saveResults(): void {
-    if (this.options.cacheDir) writeCacheFile(path.join(this.options.cacheDir, RESULTS_FILE), JSON.stringify([...this.passedNow].sort()));
+    if (this.options.cacheDir) writeCacheFile(path.join(this.options.cacheDir, this.options.resultsFile ?? RESULTS_FILE), JSON.stringify([...this.passedNow].sort()));
   }
 
   /** The digest of the schema an object is checked against: its CRD's, or the built-in kind's name (the library's version is in VALIDATOR_DIGEST). */
@@ -316,11 +321,13 @@ export interface ValidationReport {
 }
 
 /**
- * Validates every manifest, CRs against the CRDs among them, and throws one error that lists every
- * violation by file, object and JSON path. `fileOf` names the file each manifest is written to.
+ * Validates every manifest, CRs against the CRDs among them (and `options.crds`), and throws one error that
+ * lists every violation by file, object and JSON path. `fileOf` names the file each manifest is written to.
  */
-export function validateManifests(manifests: readonly Manifest[], fileOf: (m: Manifest) => string, options: SchemaValidatorOptions = {}): ValidationReport {
-  const crds = manifests.map((m) => m.object).filter(isCrd);
+export function validateManifests<M extends Pick<Manifest, 'object'>>(
+  manifests: readonly M[], fileOf: (m: M) => string, options: SchemaValidatorOptions & { readonly crds?: readonly Json[] } = {},
+): ValidationReport {
+  const crds = [...(options.crds ?? []), ...manifests.map((m) => m.object).filter(isCrd)];
   const validator = new SchemaValidator(crds, options);
   const problems: string[] = [];
   for (const m of manifests) {

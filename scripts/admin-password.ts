@@ -5,11 +5,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { pathsFrom } from '../config';
-import { recoverOutput, runCommand } from '../lib';
+import { PHASE_FILES, recoverOutput, runCommand } from '../lib';
 
 /** The admin password in the hub Secret of a secrets folder. */
 export function adminPassword(dir: string): string {
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort() : [];
+  const files = Object.values(PHASE_FILES).filter((f) => fs.existsSync(path.join(dir, f)));
   const docs = files.flatMap((f) => yaml.loadAll(fs.readFileSync(path.join(dir, f), 'utf8')));
   const hub = docs.find((d: any) => d?.kind === 'Secret' && d.metadata?.name === 'hub' && d.data?.['values.yaml']) as any;
   if (!hub) throw new Error(`no JupyterHub Secret "hub" in ${dir}: run npm run synth first`);

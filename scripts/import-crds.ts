@@ -1,12 +1,14 @@
 // `npm run import`: regenerates imports/ offline, exactly the modules charts/crd-imports.ts lists, from the
-// CRD files in ../shared/crds (or CRD_DIR), each checked against the sha256 in its SOURCES.md first.
+// CRD files in ../shared/crds (or CRD_DIR), each checked against the sha256 in its SOURCES.md first, and,
+// for the CRDs marked `validate`, the CRD document without its descriptions as imports/crds/<module>.json.
 // cdk8s.yaml's imports list the same CRDs by their canonical URLs (from SOURCES.md); this keeps it so.
 import { createHash } from 'crypto';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CRD_IMPORTS } from '../charts/crd-imports';
+import * as yaml from 'js-yaml';
+import { CRD_IMPORTS, CrdImport } from '../charts/crd-imports';
 import { runCommand } from '../lib';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -30,6 +32,27 @@ export function cdk8sYamlImports(sources: ReadonlyMap<string, { url: string }>):
     if (!url?.startsWith('https://')) throw new Error(`SOURCES.md gives ${c.file} no canonical URL: add it, or mark the CRD localOnly in charts/crd-imports.ts`);
     return c.prefix ? `${c.prefix}:=${url}` : url;
   });
+}
+
+/**
+ * A CRD document without the `description` of any schema (nor of a printer column): what synth needs to
+ * validate against it, a fraction of the size. A property that is named `description` stays.
+ */
+export function withoutDescriptions(node: unknown, isPropertyMap = false): unknown {
+  if (Array.isArray(node)) return node.map((n) => withoutDescriptions(n));
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(Object.entries(node)
+    .filter(([k]) => isPropertyMap || k !== 'description')
+    .map(([k, v]) => [k, withoutDescriptions(v, !isPropertyMap && k === 'properties')]));
+}
+
+/** The text of imports/crds/<module>.json for a CRD file that holds one CRD. */
+export function validationCrdText(c: CrdImport, text: string): string {
+  const crds = yaml.loadAll(text).filter((d: any) => d?.kind === 'CustomResourceDefinition');
+  if (crds.length !== 1 || c.modules.length !== 1) {
+    throw new Error(`${c.file} holds ${crds.length} CRDs for ${c.modules.length} module(s): a CRD marked validate needs a file of one CRD and one module`);
+  }
+  return `${JSON.stringify(withoutDescriptions(crds[0]), null, 1)}\n`;
 }
 
 runCommand(module, {
@@ -60,10 +83,13 @@ runCommand(module, {
       process.stderr.write(`imported ${c.file}: ${c.modules.join(', ')}\n`);
     }
     const keep = new Set(CRD_IMPORTS.flatMap((c) => c.modules.map((m) => `${m}.ts`)));
-    fs.mkdirSync(out, { recursive: true });
+    const crdsOut = path.join(out, 'crds');
+    fs.mkdirSync(crdsOut, { recursive: true });
     for (const f of fs.readdirSync(out)) if (f.endsWith('.ts') && !keep.has(f)) fs.rmSync(path.join(out, f));
+    for (const f of fs.readdirSync(crdsOut)) if (!CRD_IMPORTS.some((c) => c.validate && `${c.modules[0]}.json` === f)) fs.rmSync(path.join(crdsOut, f));
     for (const c of CRD_IMPORTS) {
       for (const m of c.modules) fs.copyFileSync(path.join(staging, c.file.replace(/[/.]/g, '_'), `${m}.ts`), path.join(out, `${m}.ts`));
+      if (c.validate) fs.writeFileSync(path.join(crdsOut, `${c.modules[0]}.json`), validationCrdText(c, fs.readFileSync(path.join(crdDir, c.file), 'utf8')));
     }
     const config = path.join(ROOT, 'cdk8s.yaml');
     const text = fs.readFileSync(config, 'utf8');

@@ -26,7 +26,7 @@ const CASES: BadInput[] = [
   { name: 'a list instead of settings', config: '- profile: lab\n', error: ['platform.yaml: the file holds a list, not settings; write settings such as "profile: lab"'] },
   // Profile and unknown keys
   { name: 'an unknown profile', config: 'profile: prod\n', error: ['platform.yaml:1: profile is "prod", which is not one of "lab", "cluster"'] },
-  { name: 'an unknown top-level key', config: 'profile: lab\nmetalb:\n  addresses: [172.25.1.1-172.25.1.100]\n', error: ['platform.yaml:2: unknown setting "metalb"; the top-level settings are profile, kubernetesVersion, charts, k3d, metallb,'] },
+  { name: 'an unknown top-level key', config: 'profile: lab\nmetalb:\n  addresses: [172.25.1.1-172.25.1.100]\n', error: ['platform.yaml:2: unknown setting "metalb"; the top-level settings are profile, kubernetesVersion, charts, k3d, gitops, metallb,'] },
   { name: 'an unknown nested key', config: 'metallb:\n  adresses: [172.25.1.1-172.25.1.100]\n', error: ['platform.yaml:2: unknown setting "metallb.adresses"; the settings under metallb are namespace, addresses, resources'] },
   { name: 'an unknown resource name', config: 'seldon:\n  resources:\n    requests:\n      gpu: "1"\n', error: ['platform.yaml:4: unknown setting "seldon.resources.requests.gpu"; the settings under seldon.resources.requests are cpu, memory'] },
   // Types and ranges
@@ -74,6 +74,27 @@ const CASES: BadInput[] = [
   { name: 'a version without a k3s build while k3d is on', config: 'kubernetesVersion: v1.33.5\n', error: ['kubernetesVersion: "v1.33.5" names no k3s build, which k3d needs for its image'] },
   // Profile combinations
   { name: 'disruption budgets on a single replica', config: 'profile: cluster\nistio:\n  istiod:\n    replicas: 1\n', error: ['platform.yaml:4: istio.istiod.replicas: 1 replica with istio.podDisruptionBudgets on would block every node drain'] },
+  // GitOps delivery
+  { name: 'an unknown GitOps engine', config: 'gitops:\n  engine: argo\n', error: ['platform.yaml:2: gitops.engine is "argo", which is not one of "none", "argocd", "flux"'] },
+  { name: 'a GitOps engine without a repository', config: 'gitops:\n  engine: flux\n', error: ['platform.yaml:2: gitops.repoURL: is required with gitops.engine "flux": set the URL of the repository dist/ is committed to'] },
+  { name: 'a repository over plain HTTP', config: 'gitops:\n  engine: argocd\n  repoURL: http://git.example.com/fleet.git\n', error: ['platform.yaml:3: gitops.repoURL: "http://git.example.com/fleet.git" is plain HTTP; use https:// (or ssh://)'] },
+  { name: 'an scp-like repository address for Flux', config: 'gitops:\n  engine: flux\n  repoURL: git@github.com:acme/fleet.git\n', error: ['platform.yaml:3: gitops.repoURL: "git@github.com:acme/fleet.git" is an scp-like address, which Flux\'s GitRepository does not take; write it as ssh://git@github.com/acme/fleet.git'] },
+  { name: 'credentials in the repository URL, not shown', config: 'gitops:\n  engine: argocd\n  repoURL: https://bot:s3cret@git.example.com/fleet.git\n', error: ['platform.yaml:3: gitops.repoURL: "https://…@git.example.com/fleet.git" holds credentials, which do not belong in platform.yaml'] },
+  { name: 'a repository that is not a URL', config: 'gitops:\n  engine: argocd\n  repoURL: fleet\n', error: ['gitops.repoURL: "fleet" is not a Git URL; use https://host/path.git, ssh://git@host/path.git or git@host:path.git'] },
+  { name: 'a revision with a space', config: 'gitops:\n  revision: feature branch\n', error: ['platform.yaml:2: gitops.revision: "feature branch" is not a branch or tag name: it holds a space; use one such as main or v1.4.0'] },
+  { name: 'a revision with ".."', config: 'gitops:\n  revision: release..2\n', error: ['gitops.revision: "release..2" is not a branch or tag name: it holds ".."'] },
+  { name: 'a revision starting with "-"', config: 'gitops:\n  revision: -main\n', error: ['gitops.revision: "-main" is not a branch or tag name: it starts with "-"'] },
+  { name: 'an absolute path in the repository', config: 'gitops:\n  path: /srv/fleet/dist\n', error: ['platform.yaml:2: gitops.path: "/srv/fleet/dist" is not a path inside the repository: give it relative'] },
+  { name: 'a path that leaves the repository', config: 'gitops:\n  path: ../dist\n', error: ['gitops.path: "../dist" is not a path inside the repository', 'e.g. "dist"'] },
+  { name: 'an Argo CD destination with both server and name', config: 'gitops:\n  argocd:\n    destination: { server: https://10.0.0.1:6443, name: prod }\n', error: ['platform.yaml:3: gitops.argocd.destination: gives both server and name; give one'] },
+  { name: 'an Argo CD destination server that is not a URL', config: 'gitops:\n  argocd:\n    destination: { server: 10.0.0.1:6443 }\n', error: ['gitops.argocd.destination.server: "10.0.0.1:6443" is not a cluster\'s API URL; use one such as https://kubernetes.default.svc'] },
+  { name: 'an Argo CD project in capitals', config: 'gitops:\n  argocd:\n    project: ML-Platform\n', error: ['platform.yaml:3: gitops.argocd.project: "ML-Platform" is not a name the phases can extend: use lowercase letters, digits and "-", at most 43 characters'] },
+  { name: 'a GitRepository name too long for its phases', config: `gitops:\n  flux:\n    gitRepository: ${'r'.repeat(44)}\n`, error: [`gitops.flux.gitRepository: "${'r'.repeat(44)}" is not a name the phases can extend`] },
+  { name: 'a Flux interval in words', config: 'gitops:\n  flux:\n    interval: 10 minutes\n', error: ['platform.yaml:3: gitops.flux.interval is "10 minutes", which is not a duration such as 10m, 90s or 1h30m'] },
+  { name: 'a Flux timeout of zero', config: 'gitops:\n  flux:\n    timeout: 0s\n', error: ['platform.yaml:3: gitops.flux.timeout: "0s" is shorter than a second; use one such as 10m'] },
+  { name: 'the Flux objects in a namespace the platform creates', config: 'gitops:\n  engine: flux\n  repoURL: https://git.example.com/fleet.git\n  flux:\n    namespace: istio-system\n', error: ['platform.yaml:5: gitops.flux.namespace: "istio-system" is istio.namespace\'s namespace, which the platform creates and prunes'] },
+  { name: 'a Flux secretRef that is not a Secret name', config: 'gitops:\n  flux:\n    secretRef: Git Credentials\n', error: ['platform.yaml:3: gitops.flux.secretRef: "Git Credentials" is not a Secret name; use lowercase letters, digits, "-" and ".", e.g. flux-git-auth'] },
+  { name: 'an Argo CD namespace that is not a DNS label', config: 'gitops:\n  argocd:\n    namespace: Argo_CD\n', error: ['gitops.argocd.namespace: "Argo_CD" is not a DNS label'] },
   // Chart lock and values
   { name: 'a chart lock that does not exist', config: 'charts:\n  lock: no-such-lock.yaml\n', error: [/platform\.yaml: charts\.lock is "no-such-lock\.yaml", but .*no-such-lock\.yaml does not exist; point it at the chart lock/] },
   { name: 'a values folder that does not exist', config: 'charts:\n  values: no-such-values\n', error: [/platform\.yaml: charts\.values is "no-such-values", but .*no-such-values does not exist; point it at the folder of <release>\.yaml values files/] },

@@ -214,3 +214,24 @@ export function faultyFs(fault?: { at?: number; after?: (call: string) => boolea
   }])) as unknown as OutputFs;
   return { io, calls };
 }
+
+let sharedStandIns: ReturnType<typeof standInCharts> | undefined;
+
+/**
+ * The whole synth, as npm run synth does it, for a configuration file's text, on stand-in charts (packaged
+ * once per test file), into `<a new folder>/dist`. Returns the folder, its files without the marker, the
+ * Secrets of the secrets folder and what was printed.
+ */
+export async function synthConfig(configText: string): Promise<{ outdir: string; dist: Record<string, string>; secrets: any[]; printed: string[] }> {
+  const { run } = await import('../main');
+  sharedStandIns ??= standInCharts();
+  const { lock, store } = sharedStandIns;
+  const dir = tmpDir();
+  fs.writeFileSync(path.join(dir, 'platform.yaml'), configText);
+  fs.cpSync(path.join(ROOT, 'helm-values'), path.join(dir, 'helm-values'), { recursive: true });
+  const outdir = path.join(dir, 'dist');
+  const printed: string[] = [];
+  await run([], { PATH: process.env.PATH, PLATFORM_CONFIG: path.join(dir, 'platform.yaml'), CHART_LOCK: lock.file, CHART_STORE: store.dir, CDK8S_OUTDIR: outdir, PLATFORM_KEY: TEST_KEY },
+    ROOT, { log: () => {}, print: (l) => printed.push(l) });
+  return { outdir, dist: readOutputTree(outdir), secrets: Object.values(readOutputTree(`${outdir}-secrets`)).flatMap(loadAll), printed };
+}

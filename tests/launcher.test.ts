@@ -55,7 +55,7 @@ describe('npm run synth (bin/synth.js and its build)', () => {
     expect(first.stderr).toMatch(/^rebuilt build\/ \(there is no build yet\) in [\d.]+ s\nsynthesizing: no record of an earlier synth into this output\nhelm v/);
     expect(first.stderr).toMatch(/\nrendered istiod \(istiod 1\.30\.3\): \d+ objects in \d+ ms\n/);
     expect(first.stderr).toMatch(/\nvalidated \d+ objects in \d+ ms\n/);
-    expect(first.stderr).toMatch(/\nwrote \d+ objects to dist\/ \(01-crds-namespaces\.yaml: \d+, .*\), \d+ Secrets? with values to dist-secrets\/ \(.*\) and the k3d cluster config to dist\/k3d\/cluster\.yaml .* in [\d.]+ s\n$/);
+    expect(first.stderr).toMatch(/\nwrote \d+ objects to dist\/ \(01-crds-namespaces: \d+, .*\), \d+ Secrets? with values to dist-secrets\/ \(.*\) and the k3d cluster config to dist\/k3d\/cluster\.yaml .* in [\d.]+ s\n$/);
     expect(loaded()).not.toEqual([]);
 
     const again = synth();
@@ -115,9 +115,9 @@ describe('npm run synth (bin/synth.js and its build)', () => {
     expect(synth().status).toBe(0);
     const reference = output(dist);
     const edits: Array<[() => void, string]> = [
-      [() => fs.appendFileSync(path.join(dist, '04-apps.yaml'), '# mine\n'), `synthesizing: ${dist}/04-apps.yaml changed`],
+      [() => fs.appendFileSync(path.join(dist, '04-apps', 'manifests.yaml'), '# mine\n'), `synthesizing: ${dist}/04-apps/manifests.yaml changed`],
       [() => fs.rmSync(path.join(dist, 'k3d', 'cluster.yaml')), `synthesizing: ${dist}/k3d/cluster.yaml is missing`],
-      [() => fs.writeFileSync(path.join(`${dist}-secrets`, '02-controllers.yaml'), 'kind: Secret\n'), `synthesizing: ${dist}-secrets/02-controllers.yaml changed`],
+      [() => fs.writeFileSync(path.join(`${dist}-secrets`, '02-controllers', 'manifests.yaml'), 'kind: Secret\n'), `synthesizing: ${dist}-secrets/02-controllers/manifests.yaml changed`],
     ];
     for (const [edit, said] of edits) {
       edit();

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { K3D_CONFIG_FILE, k3dClusterConfig, PROFILES } from '../config';
 import { nginx, Platform } from '../charts';
-import { ARGO_CD_SYNC_WAVE, ChartLock, ChartStore, Manifest, MARKER_FILE, Phase, PHASE_FILES, synthesize } from '../lib';
+import { ARGO_CD_SYNC_WAVE, ChartLock, ChartStore, Manifest, MARKER_FILE, Phase, PHASE_FILES, PHASE_FOLDERS, synthesize } from '../lib';
 import { checkInvariants } from '../lib/manifests';
 import { childEnv, loadAll, readOutputTree, readTree, ROOT, standInCharts, TEST_KEY, testRenderer, tmpDir, writeLock } from './helpers';
 
@@ -137,7 +137,7 @@ describe('the platform, offline', () => {
         apiVersion: 'v1', kind: 'Service', metadata: { name: 'typo', namespace: 'nginx' }, spec: { portz: [{ port: 80 }] },
       });
       await expect(synthesize(app, { outdir, renderer: testRenderer(store) })).rejects.toThrow(
-        '1 object field(s) fail schema validation (nothing was written):\n04-apps.yaml: Service nginx/typo: .spec.portz: unknown field');
+        '1 object field(s) fail schema validation (nothing was written):\n04-apps/manifests.yaml: Service nginx/typo: .spec.portz: unknown field');
       expect(readTree(outdir)).toEqual(before);
     });
 
@@ -149,7 +149,7 @@ describe('the platform, offline', () => {
       const app = new App();
       new Platform(app, 'platform', { lock, installationKey: TEST_KEY, valuesDir });
       await expect(synthesize(app, { outdir, renderer: testRenderer(store) })).rejects.toThrow(
-        '02-controllers.yaml: Deployment istio-system/istiod: .spec.template.spec.containers[0].resources.limitz: unknown field');
+        '02-controllers/manifests.yaml: Deployment istio-system/istiod: .spec.template.spec.containers[0].resources.limitz: unknown field');
       expect(readTree(outdir)).toEqual(before);
     });
   });
@@ -180,8 +180,8 @@ describe('npm run synth', () => {
     });
     expect(res.status).toBe(0);
     expect(res.stderr).toMatch(/^helm v\d+\.\d+\.\d+/);
-    expect(res.stderr).toMatch(/wrote \d+ objects to .*dist\/ \(01-crds-namespaces\.yaml: \d+/);
-    expect(fs.readdirSync(outdir).sort()).toEqual([MARKER_FILE, ...Object.values(PHASE_FILES), 'k3d']);
+    expect(res.stderr).toMatch(/wrote \d+ objects to .*dist\/ \(01-crds-namespaces: \d+/);
+    expect(fs.readdirSync(outdir).sort()).toEqual([MARKER_FILE, ...Object.values(PHASE_FOLDERS), 'k3d']);
     expect(loadAll(fs.readFileSync(path.join(outdir, K3D_CONFIG_FILE), 'utf8'))).toEqual([k3dClusterConfig(PROFILES.lab)]);
     expect(res.stdout).toBe('# /etc/hosts: the routed hostnames at the ingress gateway (the first address of the MetalLB pool)\n' +
       '172.25.1.1 jupyterhub.example.it nginx.example.it\n');
@@ -202,7 +202,7 @@ describe('npm run synth', () => {
     const before = readTree(outdir);
     const fail = run('--check');
     expect(fail.status).toBe(1);
-    expect(fail.stderr).toContain('03-custom-resources.yaml: Gateway istio-system/seldon-gateway: .spec.servers[0].port.number: 8080 → 80');
+    expect(fail.stderr).toContain('03-custom-resources/manifests.yaml: Gateway istio-system/seldon-gateway: .spec.servers[0].port.number: 8080 → 80');
     expect(readTree(outdir)).toEqual(before);
   });
 

@@ -1,31 +1,15 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { run } from '../main';
-import { loadAll, readOutputTree, ROOT, standInCharts, TEST_KEY, tmpDir } from './helpers';
-
-/** The whole synth, as npm run synth does it, for a configuration file, on stand-in charts. */
-async function synthProfile(configText: string): Promise<{ dist: Record<string, string>; secrets: any[]; printed: string[] }> {
-  const { lock, store } = standInCharts();
-  const dir = tmpDir();
-  fs.writeFileSync(path.join(dir, 'platform.yaml'), configText);
-  fs.cpSync(path.join(ROOT, 'helm-values'), path.join(dir, 'helm-values'), { recursive: true });
-  const outdir = path.join(dir, 'dist');
-  const printed: string[] = [];
-  await run([], { PATH: process.env.PATH, PLATFORM_CONFIG: path.join(dir, 'platform.yaml'), CHART_LOCK: lock.file, CHART_STORE: store.dir, CDK8S_OUTDIR: outdir, PLATFORM_KEY: TEST_KEY },
-    ROOT, { log: () => {}, print: (l) => printed.push(l) });
-  return { dist: readOutputTree(outdir), secrets: Object.values(readOutputTree(`${outdir}-secrets`)).flatMap(loadAll), printed };
-}
+import { loadAll, synthConfig } from './helpers';
 
 /** The values a stand-in release got, from the Secret the stand-in chart keeps them in. */
 const valuesOf = (secrets: any[], release: string) =>
   JSON.parse(Buffer.from(secrets.find((s) => s.metadata.name === release).data['values.json'], 'base64').toString());
 
 describe('profile lab', () => {
-  let out: Awaited<ReturnType<typeof synthProfile>>;
-  beforeAll(async () => { out = await synthProfile('profile: lab\n'); });
+  let out: Awaited<ReturnType<typeof synthConfig>>;
+  beforeAll(async () => { out = await synthConfig('profile: lab\n'); });
 
   test('dist/ matches the snapshot, the k3d config included', () => {
-    expect(Object.keys(out.dist).sort()).toEqual(['01-crds-namespaces.yaml', '02-controllers.yaml', '03-custom-resources.yaml', '04-apps.yaml', 'k3d/cluster.yaml']);
+    expect(Object.keys(out.dist).sort()).toEqual(['01-crds-namespaces/manifests.yaml', '02-controllers/manifests.yaml', '03-custom-resources/manifests.yaml', '04-apps/manifests.yaml', 'k3d/cluster.yaml']);
     expect(out.dist).toMatchSnapshot();
   });
 
@@ -36,10 +20,10 @@ describe('profile lab', () => {
 });
 
 describe('profile cluster', () => {
-  let out: Awaited<ReturnType<typeof synthProfile>>;
+  let out: Awaited<ReturnType<typeof synthConfig>>;
   let objects: any[];
   beforeAll(async () => {
-    out = await synthProfile('profile: cluster\nmetallb:\n  addresses: [10.20.0.100-10.20.0.120]\njupyterhub:\n  storageClass: fast-ssd\n');
+    out = await synthConfig('profile: cluster\nmetallb:\n  addresses: [10.20.0.100-10.20.0.120]\njupyterhub:\n  storageClass: fast-ssd\n');
     objects = Object.values(out.dist).flatMap(loadAll);
   });
 
@@ -48,7 +32,7 @@ describe('profile cluster', () => {
   });
 
   test('synthesizes and validates with no k3d config and no demo workloads', () => {
-    expect(Object.keys(out.dist).sort()).toEqual(['01-crds-namespaces.yaml', '02-controllers.yaml', '03-custom-resources.yaml', '04-apps.yaml']);
+    expect(Object.keys(out.dist).sort()).toEqual(['01-crds-namespaces/manifests.yaml', '02-controllers/manifests.yaml', '03-custom-resources/manifests.yaml', '04-apps/manifests.yaml']);
     expect(objects.filter((o) => o.kind === 'SeldonDeployment' || o.metadata.namespace === 'nginx' || o.metadata.name === 'seldon')).toEqual([]);
     expect(out.printed[1]).toBe('10.20.0.100 jupyterhub.example.it');
     expect(valuesOf(out.secrets, 'istio-ingressgateway').service).toEqual({ annotations: { 'metallb.io/loadBalancerIPs': '10.20.0.100' } });

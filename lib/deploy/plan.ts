@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { describeObject, isCrd } from '../manifests';
 import { carriesSecretData } from '../output';
-import { Phase, PHASE_FILES, READY_BEFORE_NEXT_PHASE } from '../phases';
+import { FLAT_PHASE_FILE, Phase, PHASE_FILES, PHASE_FOLDERS, PHASES, READY_BEFORE_NEXT_PHASE } from '../phases';
 
 /** A workload to wait for, as `kubectl rollout status` names it. */
 export interface Workload {
@@ -40,19 +40,49 @@ function readObjects(file: string): any[] {
   }
 }
 
+/** The error for an output folder without phase files: synth first, or again if it holds the flat files of an earlier synth. */
+function noPhaseFiles(dir: string): Error {
+  const flat = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => FLAT_PHASE_FILE.test(f)).sort() : [];
+  if (flat.length) {
+    return new Error(`${dir} holds phase files of an earlier synth (${flat.join(', ')}), which wrote one file per phase; ` +
+      'each phase is a folder now: run npm run synth to write them so');
+  }
+  return new Error(`no phase files (${Object.values(PHASE_FILES).join(', ')}) in ${dir}: run npm run synth first`);
+}
+
+/** The phases with a file in any of `dirs`, in order, each with those files (in the order of `dirs`). */
+function presentPhases(dirs: readonly string[]): Array<{ phase: Phase; files: string[] }> {
+  return PHASES
+    .map((phase) => ({ phase, files: dirs.map((d) => path.join(d, PHASE_FILES[phase])).filter((f) => fs.existsSync(f)) }))
+    .filter((p) => p.files.length > 0);
+}
+
+/**
+ * What must be ready before the next phase is applied: the CRDs among `objects` Established and the
+ * workloads marked ready-before-next-phase rolled out. `file` names where they come from, for messages.
+ */
+export function readinessWaits(objects: readonly any[], file: string): Wait[] {
+  const waits: Wait[] = [];
+  const crds = objects.filter((o) => isCrd({ apiVersion: String(o.apiVersion), kind: o.kind })).map((o) => String(o.metadata?.name));
+  if (crds.length) waits.push({ type: 'established', crds });
+  const workloads = objects
+    .filter((o) => WORKLOAD_KINDS.has(o.kind) && o.metadata?.annotations?.[READY_BEFORE_NEXT_PHASE] === 'true')
+    .map((o): Workload => {
+      if (!o.metadata.namespace) throw new Error(`${file}: ${describeObject(o)} has no namespace: run npm run synth to write it again`);
+      return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
+    });
+  if (workloads.length) waits.push({ type: 'rollout', workloads });
+  return waits;
+}
+
 /**
  * Plans a deploy of `outdir` (and the Secrets in `secretsDir`): phase by phase, the files to apply and
  * the waits before the next phase. Only the phase files are read; anything else in the folders is left out.
  * Refuses an output folder that holds a Secret carrying data.
  */
 export function planDeploy(outdir: string, secretsDir: string): PhasePlan[] {
-  const phases = (Object.keys(PHASE_FILES).map(Number) as Phase[]).sort((a, b) => a - b);
-  const present = phases
-    .map((phase) => ({ phase, files: [outdir, secretsDir].map((d) => path.join(d, PHASE_FILES[phase])).filter((f) => fs.existsSync(f)) }))
-    .filter((p) => p.files.length > 0);
-  if (!present.some((p) => p.files.some((f) => f.startsWith(path.join(outdir, path.sep))))) {
-    throw new Error(`no phase files (${Object.values(PHASE_FILES).join(', ')}) in ${outdir}: run npm run synth first`);
-  }
+  const present = presentPhases([outdir, secretsDir]);
+  if (!present.some((p) => p.files.some((f) => f.startsWith(path.join(outdir, path.sep))))) throw noPhaseFiles(outdir);
   return present.map(({ phase, files }, i) => {
     const objects = files.flatMap((file) => {
       const read = readObjects(file);
@@ -63,20 +93,23 @@ export function planDeploy(outdir: string, secretsDir: string): PhasePlan[] {
       }
       return read;
     });
-    const waits: Wait[] = [];
-    const crds = objects.filter((o) => isCrd({ apiVersion: String(o.apiVersion), kind: o.kind })).map((o) => String(o.metadata?.name));
-    if (crds.length) waits.push({ type: 'established', crds });
-    const workloads = objects
-      .filter((o) => WORKLOAD_KINDS.has(o.kind) && o.metadata?.annotations?.[READY_BEFORE_NEXT_PHASE] === 'true')
-      .map((o): Workload => {
-        if (!o.metadata.namespace) throw new Error(`${files[0]}: ${describeObject(o)} has no namespace: run npm run synth to write it again`);
-        return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
-      });
-    if (workloads.length) waits.push({ type: 'rollout', workloads });
+    const waits = readinessWaits(objects, files[0]);
     const next = present[i + 1];
     if (next) waits.push({ type: 'accepted', phase: next.phase, files: next.files });
     return { phase, files, waits };
   });
+}
+
+/**
+ * Plans applying the Secrets alone (`deploy --secrets-only`), when a GitOps controller applies `dist/`:
+ * each phase's file in `secretsDir`, in order, with no waits (their namespaces must exist).
+ */
+export function planSecrets(secretsDir: string): PhasePlan[] {
+  const present = presentPhases([secretsDir]);
+  if (!present.length) {
+    throw new Error(`no Secrets to apply: ${secretsDir} holds no phase files (${Object.values(PHASE_FILES).join(', ')}): run npm run synth first`);
+  }
+  return present.map(({ phase, files }) => ({ phase, files, waits: [] }));
 }
 
 /** The kubectl arguments that apply files. */
@@ -114,7 +147,7 @@ export function describePlan(plan: readonly PhasePlan[], options: { kubectl: str
   const cmd = (args: string[]) => ['kubectl', ...args.map((a) => (path.isAbsolute(a) ? rel(a) : a))].join(' ');
   const lines: string[] = [];
   for (const p of plan) {
-    lines.push(`phase ${p.phase} (${PHASE_FILES[p.phase]})`);
+    lines.push(`phase ${p.phase} (${PHASE_FOLDERS[p.phase]})`);
     lines.push(`  apply: ${cmd(applyArgs(p.files))}`);
     for (const w of p.waits) {
       lines.push(`  wait:  ${describeWait(w)}`);

@@ -1,5 +1,6 @@
 import { Istio } from '../../charts';
 import { assignedPhase, Phase } from '../../lib/phases';
+import { runtimeFieldsOf } from '../../lib/runtime-fields';
 import { tmpDir, writeLock } from '../helpers';
 import { app, lock } from './helpers';
 
@@ -21,6 +22,23 @@ describe('Istio', () => {
   test('the proxy image tag is the chart version from the lock', () => {
     const istio = new Istio(app(), 'istio', { lock: lock() });
     expect(istio.istiod.request.values).toMatchObject({ global: { tag: '1.30.3', istioNamespace: 'istio-system' } });
+  });
+});
+
+describe('Istio\'s validating webhooks', () => {
+  test('declare the failurePolicy istiod sets once it serves, in base and istiod, and nothing on other objects', () => {
+    const istio = new Istio(app(), 'istio', { lock: lock() });
+    const vwc = (name: string) => ({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name }, webhooks: [] });
+    istio.base.addRendered([vwc('istiod-default-validator')]);
+    istio.istiod.addRendered([vwc('istio-validator-istio-system'), { apiVersion: 'v1', kind: 'Service', metadata: { name: 'istiod' } }]);
+    istio.ingressGateway.addRendered([vwc('not-istiod')]);
+    const declared = [istio.base, istio.istiod, istio.ingressGateway].flatMap((r) => r.apiObjects.map((o) => [o.name, runtimeFieldsOf(o)]));
+    expect(declared).toEqual([
+      ['istiod-default-validator', ['.webhooks[]?.failurePolicy']],
+      ['istio-validator-istio-system', ['.webhooks[]?.failurePolicy']],
+      ['istiod', []],
+      ['not-istiod', []],
+    ]);
   });
 });
 

@@ -10,9 +10,9 @@ describe('renderFiles', () => {
       { phase: Phase.APPS, object: cm('x'), path: 'b' },
       { phase: Phase.APPS, object: cm('y'), path: 'c' },
     ]);
-    expect([...files.keys()]).toEqual(['01-crds-namespaces.yaml', '04-apps.yaml']);
-    expect(loadAll(files.get('04-apps.yaml')!).map((o) => o.metadata.name)).toEqual(['x', 'y']);
-    expect(files.get('04-apps.yaml')).toMatch(/^# Phase 4: apps and routes\./);
+    expect([...files.keys()]).toEqual(['01-crds-namespaces/manifests.yaml', '04-apps/manifests.yaml']);
+    expect(loadAll(files.get('04-apps/manifests.yaml')!).map((o) => o.metadata.name)).toEqual(['x', 'y']);
+    expect(files.get('04-apps/manifests.yaml')).toMatch(/^# Phase 4: apps and routes\./);
   });
 
   test('keeps the objects\' key order, quotes YAML 1.1 booleans and does not fold long lines', () => {
@@ -33,10 +33,10 @@ describe('renderOutputs', () => {
       { phase: Phase.CONTROLLERS, object: secret('token', { token: 'c2VjcmV0' }), path: 'b' },
       { phase: Phase.APPS, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' } }, path: 'c' },
     ]);
-    expect([...outputs.manifests.keys()]).toEqual(['02-controllers.yaml', '04-apps.yaml']);
-    expect(outputs.manifests.get('02-controllers.yaml')).toContain('name: placeholder');
-    expect([...outputs.secrets.keys()]).toEqual(['02-controllers.yaml']);
-    expect(loadAll(outputs.secrets.get('02-controllers.yaml')!).map((o) => o.metadata.name)).toEqual(['token']);
+    expect([...outputs.manifests.keys()]).toEqual(['02-controllers/manifests.yaml', '04-apps/manifests.yaml']);
+    expect(outputs.manifests.get('02-controllers/manifests.yaml')).toContain('name: placeholder');
+    expect([...outputs.secrets.keys()]).toEqual(['02-controllers/manifests.yaml']);
+    expect(loadAll(outputs.secrets.get('02-controllers/manifests.yaml')!).map((o) => o.metadata.name)).toEqual(['token']);
   });
 
   test('stringData counts as values too', () => {

@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Platform } from '../../charts';
-import { ChartLock, ChartStore, MARKER_FILE, synthesize } from '../../lib';
+import { ChartLock, ChartStore, MARKER_FILE, Phase, PHASE_FILES, PHASE_FOLDERS, synthesize, withMarkers } from '../../lib';
 import { run } from '../../main';
+import { CORE_DEFAULTS } from '../../config';
 import { ROOT, standInCharts, TEST_KEY, testHelm, testRenderer, tmpDir, treeState } from '../helpers';
 
 const FIX = 'point CDK8S_OUTDIR at a folder of its own (one that holds nothing but synth\'s output)';
@@ -69,11 +70,45 @@ describe('synth and its output folders', () => {
     fs.writeFileSync(path.join(outdir, '01-crds-namespaces.yaml'), 'previous\n');
     fs.writeFileSync(path.join(outdir, 'k3d', 'cluster.yaml'), 'previous\n');
     await synth(repo, outdir);
-    expect(fs.readdirSync(outdir).sort()).toEqual([MARKER_FILE, '01-crds-namespaces.yaml', '02-controllers.yaml', '03-custom-resources.yaml', '04-apps.yaml', 'k3d']);
+    expect(fs.readdirSync(outdir).sort()).toEqual([MARKER_FILE, ...Object.values(PHASE_FOLDERS), 'k3d']);
     await expect(synth(repo, outdir, ['--check'])).resolves.toBeUndefined();
     // A dist/ committed before synth wrote markers fails the check, saying so.
     fs.rmSync(path.join(outdir, MARKER_FILE));
     await expect(synth(repo, outdir, ['--check'])).rejects.toThrow(`${outdir} differs from what the sources give (run npm run synth and review the diff):\n${MARKER_FILE}: not expected, but written`);
+  });
+
+  test.each([['with its markers', true], ['without markers', false]])(
+    'the first synth after phases became folders replaces an output of flat phase files %s, and its secrets folder', async (_name, marked) => {
+      const repo = repository();
+      const pair = { outdir: path.join(repo, 'dist'), secretsDir: path.join(repo, 'dist-secrets') };
+      const flat = {
+        output: new Map([['01-crds-namespaces.yaml', 'previous\n'], ['02-controllers.yaml', 'previous\n'], ['04-apps.yaml', 'previous\n'], ['k3d/cluster.yaml', 'previous\n']]),
+        secrets: new Map([['02-controllers.yaml', 'kind: Secret\n']]),
+      };
+      const files = marked ? withMarkers(flat.output, flat.secrets) : flat;
+      for (const [dir, tree] of [[pair.outdir, files.output], [pair.secretsDir, files.secrets]] as const) {
+        for (const [name, content] of tree) {
+          fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+          fs.writeFileSync(path.join(dir, name), content);
+        }
+      }
+      await synth(repo, pair.outdir);
+      expect(fs.readdirSync(pair.outdir).sort()).toEqual([MARKER_FILE, ...Object.values(PHASE_FOLDERS), 'k3d']);
+      expect(fs.readdirSync(pair.secretsDir).sort()).toEqual([MARKER_FILE, PHASE_FOLDERS[Phase.CONTROLLERS], PHASE_FOLDERS[Phase.APPS]]);
+      expect(fs.readFileSync(path.join(pair.outdir, PHASE_FILES[Phase.FOUNDATIONS]), 'utf8')).toMatch(/^# Phase 1: CRDs and Namespaces\./);
+    });
+
+  test('a GitOps object that fails its CRD stops synth naming the file, the object and the field, and the output stays as it was', async () => {
+    const repo = repository();
+    const outdir = path.join(repo, 'dist');
+    await synth(repo, outdir);
+    const before = treeState(repo);
+    const app = new App();
+    new Platform(app, 'platform', { lock, installationKey: TEST_KEY });
+    const gitops = { ...CORE_DEFAULTS.gitops, engine: 'argocd' as const, repoURL: 'https://git.example.com/fleet.git', revision: 7 as unknown as string };
+    await expect(synthesize(app, { outdir, renderer: testRenderer(store), gitops })).rejects.toThrow(
+      'gitops/root-application.yaml: Application argocd/ml-platform: .spec.source.targetRevision: must be of type string');
+    expect(treeState(repo)).toEqual(before);
   });
 
   test('--check finishes an interrupted swap and removes what it left before comparing', async () => {

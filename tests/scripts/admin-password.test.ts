@@ -16,12 +16,13 @@ function hubSecret(password: string): string {
   const values = Buffer.from(toYaml({ hub: { config: { SharedPasswordAuthenticator: { admin_password: password } } } })).toString('base64');
   return `---\n${toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hub', namespace: 'jupyterhub-system' }, data: { 'values.yaml': values } })}`;
 }
-const output = (password: string) => ({ output: new Map([['01-a.yaml', 'kind: Namespace\n']]), secrets: new Map([['02-controllers.yaml', hubSecret(password)]]) });
+const output = (password: string) => ({ output: new Map([['01-a.yaml', 'kind: Namespace\n']]), secrets: new Map([['02-controllers/manifests.yaml', hubSecret(password)]]) });
 
 describe('npm run jupyterhub:admin-password', () => {
   test('prints the admin password from the hub Secret in the folder given', () => {
     const dir = tmpDir();
-    fs.writeFileSync(path.join(dir, '02-controllers.yaml'), hubSecret('p'.repeat(40)));
+    fs.mkdirSync(path.join(dir, '02-controllers'));
+    fs.writeFileSync(path.join(dir, '02-controllers/manifests.yaml'), hubSecret('p'.repeat(40)));
     expect(run([dir])).toMatchObject({ status: 0, stdout: `${'p'.repeat(40)}\n` });
   });
 

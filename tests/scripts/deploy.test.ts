@@ -39,11 +39,11 @@ describe('npm run deploy', () => {
     const { bin, log } = fakeKubectl(tmpDir());
     const res = deploy(['--dry-run', '--timeout', '120'], bin, path.dirname(outdir));
     expect(res.status).toBe(0);
-    expect(res.stdout).toContain('phase 1 (01-crds-namespaces.yaml)\n  apply: kubectl apply --server-side -f dist/01-crds-namespaces.yaml\n');
+    expect(res.stdout).toContain('phase 1 (01-crds-namespaces)\n  apply: kubectl apply --server-side -f dist/01-crds-namespaces/manifests.yaml\n');
     expect(res.stdout).toContain('CRD(s) Established\n         kubectl wait --for=condition=Established --timeout=120s crd/ipaddresspools.metallb.io');
     expect(res.stdout).toContain('  wait:  rolled out: Deployment metallb-system/metallb, Deployment istio-system/istiod, Deployment seldon-system/seldon-core-operator\n');
-    expect(res.stdout).toContain('  apply: kubectl apply --server-side -f dist/02-controllers.yaml -f dist-secrets/02-controllers.yaml\n');
-    expect(res.stdout).toContain('phase 4 (04-apps.yaml)\n  apply: kubectl apply --server-side -f dist/04-apps.yaml -f dist-secrets/04-apps.yaml\n');
+    expect(res.stdout).toContain('  apply: kubectl apply --server-side -f dist/02-controllers/manifests.yaml -f dist-secrets/02-controllers/manifests.yaml\n');
+    expect(res.stdout).toContain('phase 4 (04-apps)\n  apply: kubectl apply --server-side -f dist/04-apps/manifests.yaml -f dist-secrets/04-apps/manifests.yaml\n');
     expect(res.stdout).toContain(`kubectl: ${bin} (KUBECTL); each wait gives up after 120 s`);
     expect(fs.existsSync(log)).toBe(false);
   });
@@ -61,11 +61,42 @@ describe('npm run deploy', () => {
       'apply --server-side',
     ]);
     expect(calls.filter((c) => !c.includes('--dry-run') && c.startsWith('apply'))).toEqual([
-      'apply --server-side -f dist/01-crds-namespaces.yaml',
-      'apply --server-side -f dist/02-controllers.yaml -f dist-secrets/02-controllers.yaml',
-      'apply --server-side -f dist/03-custom-resources.yaml',
-      'apply --server-side -f dist/04-apps.yaml -f dist-secrets/04-apps.yaml',
+      'apply --server-side -f dist/01-crds-namespaces/manifests.yaml',
+      'apply --server-side -f dist/02-controllers/manifests.yaml -f dist-secrets/02-controllers/manifests.yaml',
+      'apply --server-side -f dist/03-custom-resources/manifests.yaml',
+      'apply --server-side -f dist/04-apps/manifests.yaml -f dist-secrets/04-apps/manifests.yaml',
     ]);
+  });
+
+  test('--secrets-only applies only the secrets folder\'s phases, in order, with no waits; --dry-run shows it', () => {
+    const { bin, log } = fakeKubectl(tmpDir());
+    const dry = deploy(['--secrets-only', '--dry-run'], bin, path.dirname(outdir));
+    expect([dry.status, dry.stdout]).toEqual([0, [
+      'phase 2 (02-controllers)', '  apply: kubectl apply --server-side -f dist-secrets/02-controllers/manifests.yaml',
+      'phase 4 (04-apps)', '  apply: kubectl apply --server-side -f dist-secrets/04-apps/manifests.yaml',
+      `kubectl: ${bin} (KUBECTL); each wait gives up after 300 s`, '',
+    ].join('\n')]);
+    expect(fs.existsSync(log)).toBe(false);
+    const res = deploy(['--secrets-only'], bin);
+    expect([res.status, res.stderr]).toEqual([0, expect.stringContaining(`deploying the Secrets of ${path.relative(ROOT, `${outdir}-secrets`)}/ to context k3d-ml-platform`)]);
+    const calls = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => l.replaceAll(path.dirname(outdir) + path.sep, ''));
+    expect(calls).toEqual([
+      'config current-context',
+      'apply --server-side -f dist-secrets/02-controllers/manifests.yaml',
+      'apply --server-side -f dist-secrets/04-apps/manifests.yaml',
+    ]);
+  });
+
+  test('--secrets-only fails without a secrets folder, and on one from another synth, before any kubectl', () => {
+    const { bin, log } = fakeKubectl(tmpDir());
+    const dist = copy(false);
+    const none = spawnSync(tsx, [path.join(ROOT, 'scripts/deploy.ts'), '--secrets-only'], { cwd: ROOT, encoding: 'utf8', env: childEnv({ CDK8S_OUTDIR: dist, KUBECTL: bin }) });
+    expect([none.status, none.stderr]).toEqual([1, `error: ${dist}-secrets does not exist, so there are no Secrets to apply: run npm run synth (with the key the output was built with) first\n`]);
+    const other = copy();
+    fs.writeFileSync(path.join(other, MARKER_FILE), renderMarker(new Map([['01-crds-namespaces/manifests.yaml', 'another synth']])));
+    const res = spawnSync(tsx, [path.join(ROOT, 'scripts/deploy.ts'), '--secrets-only'], { cwd: ROOT, encoding: 'utf8', env: childEnv({ CDK8S_OUTDIR: other, KUBECTL: bin }) });
+    expect([res.status, res.stderr]).toEqual([1, expect.stringMatching(new RegExp(`^error: ${other} and ${other}-secrets come from different synths: `))]);
+    expect(fs.existsSync(log)).toBe(false);
   });
 
   test('fails without a current context, saying to create the cluster', () => {
@@ -89,12 +120,12 @@ describe('npm run deploy', () => {
     const dist = copy(false);
     const res = dryRun(dist);
     expect([res.status, res.stderr]).toEqual([0, `no Secrets will be applied: ${dist}-secrets does not exist (synth writes it beside dist/; deliver them another way if this output came from git)\n`]);
-    expect(res.stdout).toContain('  apply: kubectl apply --server-side -f dist/02-controllers.yaml\n');
+    expect(res.stdout).toContain('  apply: kubectl apply --server-side -f dist/02-controllers/manifests.yaml\n');
   });
 
   test('fails on a dist-secrets/ from another synth than dist/', () => {
     const dist = copy();
-    fs.writeFileSync(path.join(dist, MARKER_FILE), renderMarker(new Map([['01-crds-namespaces.yaml', 'another synth']])));
+    fs.writeFileSync(path.join(dist, MARKER_FILE), renderMarker(new Map([['01-crds-namespaces/manifests.yaml', 'another synth']])));
     const res = dryRun(dist);
     expect([res.status, res.stdout]).toEqual([1, '']);
     expect(res.stderr).toMatch(new RegExp(`^error: ${dist} and ${dist}-secrets come from different synths: `));
@@ -102,9 +133,9 @@ describe('npm run deploy', () => {
 
   test('fails on a dist/ that holds a Secret with data, naming the file and the object', () => {
     const dist = copy();
-    fs.appendFileSync(path.join(dist, '02-controllers.yaml'), `---\n${toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak', namespace: 'nginx' }, stringData: { token: 'x' } })}`);
+    fs.appendFileSync(path.join(dist, '02-controllers/manifests.yaml'), `---\n${toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak', namespace: 'nginx' }, stringData: { token: 'x' } })}`);
     const res = dryRun(dist);
-    expect([res.status, res.stderr]).toEqual([1, `error: ${dist}/02-controllers.yaml: Secret nginx/leak carries data, but Secrets with values belong in ${dist}-secrets, ` +
+    expect([res.status, res.stderr]).toEqual([1, `error: ${dist}/02-controllers/manifests.yaml: Secret nginx/leak carries data, but Secrets with values belong in ${dist}-secrets, ` +
       `not in ${dist}, which may be committed: run npm run synth to move it, and change the values if this folder was pushed anywhere\n`]);
   });
 
@@ -122,20 +153,20 @@ describe('npm run deploy', () => {
     const { bin } = fakeKubectl(tmpDir());
     const empty = path.join(tmpDir(), 'dist');
     const res = spawnSync(tsx, [path.join(ROOT, 'scripts/deploy.ts'), '--dry-run'], { cwd: ROOT, encoding: 'utf8', env: childEnv({ CDK8S_OUTDIR: empty, KUBECTL: bin }) });
-    expect([res.status, res.stderr]).toEqual([1, `error: no phase files (01-crds-namespaces.yaml, 02-controllers.yaml, 03-custom-resources.yaml, 04-apps.yaml) in ${empty}: run npm run synth first\n`]);
+    expect([res.status, res.stderr]).toEqual([1, `error: no phase files (01-crds-namespaces/manifests.yaml, 02-controllers/manifests.yaml, 03-custom-resources/manifests.yaml, 04-apps/manifests.yaml) in ${empty}: run npm run synth first\n`]);
   });
 });
 
 describe('deploy arguments', () => {
   test('reads --dry-run, --timeout and --context', () => {
-    expect(parseArgs([])).toEqual({ dryRun: false, timeoutSeconds: 300 });
-    expect(parseArgs(['--dry-run', '--timeout', '600', '--context', 'k3d-lab'])).toEqual({ dryRun: true, timeoutSeconds: 600, context: 'k3d-lab' });
+    expect(parseArgs([])).toEqual({ dryRun: false, secretsOnly: false, timeoutSeconds: 300 });
+    expect(parseArgs(['--dry-run', '--secrets-only', '--timeout', '600', '--context', 'k3d-lab'])).toEqual({ dryRun: true, secretsOnly: true, timeoutSeconds: 600, context: 'k3d-lab' });
   });
 
   test('fails on an unknown argument, a bad timeout and a missing value', () => {
     expect(() => parseArgs(['--dryrun'])).toThrow(new UsageError('Unknown option \'--dryrun\''));
     expect(() => parseArgs(['--timeout', '5m'])).toThrow(new UsageError('--timeout "5m" is not a whole number of seconds: use e.g. --timeout 600'));
     expect(() => parseArgs(['--context'])).toThrow(new UsageError('Option \'--context <value>\' argument missing'));
-    expect(usageLine(DEPLOY_COMMAND)).toBe('usage: npm run deploy -- [--dry-run] [--timeout SECONDS] [--context NAME]');
+    expect(usageLine(DEPLOY_COMMAND)).toBe('usage: npm run deploy -- [--dry-run] [--secrets-only] [--timeout SECONDS] [--context NAME]');
   });
 });

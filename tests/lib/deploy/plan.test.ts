@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { describePlan, Phase, PHASE_FILES, planDeploy, toYaml } from '../../../lib';
+import { describePlan, Phase, PHASE_FILES, planDeploy, planSecrets, toYaml } from '../../../lib';
 import { READY_BEFORE_NEXT_PHASE } from '../../../lib/phases';
 import { tmpDir } from '../../helpers';
 
@@ -13,7 +13,9 @@ const deployment = (namespace: string, name: string, ready = false) => ({
 function writePhases(dir: string, phases: Partial<Record<Phase, object[]>>): void {
   fs.mkdirSync(dir, { recursive: true });
   for (const [phase, objects] of Object.entries(phases)) {
-    fs.writeFileSync(path.join(dir, PHASE_FILES[Number(phase) as Phase]), objects!.map((o) => `---\n${toYaml(o)}`).join(''));
+    const file = path.join(dir, PHASE_FILES[Number(phase) as Phase]);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, objects!.map((o) => `---\n${toYaml(o)}`).join(''));
   }
 }
 
@@ -54,35 +56,43 @@ describe('planDeploy', () => {
   test('describes each phase with its kubectl commands and waits', () => {
     const text = describePlan(planDeploy(outdir, secrets), { kubectl: '/bin/kubectl (PATH)', timeoutSeconds: 60, relativeTo: root });
     expect(text).toBe([
-      'phase 1 (01-crds-namespaces.yaml)',
-      '  apply: kubectl apply --server-side -f dist/01-crds-namespaces.yaml',
+      'phase 1 (01-crds-namespaces)',
+      '  apply: kubectl apply --server-side -f dist/01-crds-namespaces/manifests.yaml',
       '  wait:  2 CRD(s) Established',
       '         kubectl wait --for=condition=Established --timeout=60s crd/widgets.example.com crd/gadgets.example.com',
       '  wait:  phase 2 accepted by the API server in a server-side dry run (its CRDs served, the webhooks it passes through answering)',
-      '         kubectl apply --server-side --dry-run=server -f dist/02-controllers.yaml -f dist-secrets/02-controllers.yaml   (retried while it fails for a reason that passes)',
-      'phase 2 (02-controllers.yaml)',
-      '  apply: kubectl apply --server-side -f dist/02-controllers.yaml -f dist-secrets/02-controllers.yaml',
+      '         kubectl apply --server-side --dry-run=server -f dist/02-controllers/manifests.yaml -f dist-secrets/02-controllers/manifests.yaml   (retried while it fails for a reason that passes)',
+      'phase 2 (02-controllers)',
+      '  apply: kubectl apply --server-side -f dist/02-controllers/manifests.yaml -f dist-secrets/02-controllers/manifests.yaml',
       '  wait:  rolled out: Deployment ops/operator, DaemonSet ops/agent',
       '         kubectl rollout status --timeout=60s -n ops deployment/operator',
       '         kubectl rollout status --timeout=60s -n ops daemonset/agent',
       '  wait:  phase 3 accepted by the API server in a server-side dry run (its CRDs served, the webhooks it passes through answering)',
-      '         kubectl apply --server-side --dry-run=server -f dist/03-custom-resources.yaml   (retried while it fails for a reason that passes)',
-      'phase 3 (03-custom-resources.yaml)',
-      '  apply: kubectl apply --server-side -f dist/03-custom-resources.yaml',
+      '         kubectl apply --server-side --dry-run=server -f dist/03-custom-resources/manifests.yaml   (retried while it fails for a reason that passes)',
+      'phase 3 (03-custom-resources)',
+      '  apply: kubectl apply --server-side -f dist/03-custom-resources/manifests.yaml',
       'kubectl: /bin/kubectl (PATH); each wait gives up after 60 s',
     ].join('\n'));
   });
 
   test('fails when the output folder has no phase files, saying to synth first', () => {
     const empty = path.join(tmpDir(), 'dist');
-    expect(() => planDeploy(empty, `${empty}-secrets`)).toThrow(`no phase files (01-crds-namespaces.yaml, 02-controllers.yaml, 03-custom-resources.yaml, 04-apps.yaml) in ${empty}: run npm run synth first`);
+    expect(() => planDeploy(empty, `${empty}-secrets`)).toThrow(`no phase files (01-crds-namespaces/manifests.yaml, 02-controllers/manifests.yaml, 03-custom-resources/manifests.yaml, 04-apps/manifests.yaml) in ${empty}: run npm run synth first`);
+  });
+
+  test('fails on an output folder of an earlier synth\'s flat phase files, saying to synth again', () => {
+    const dir = path.join(tmpDir(), 'dist');
+    fs.mkdirSync(dir);
+    for (const f of ['01-crds-namespaces.yaml', '02-controllers.yaml']) fs.writeFileSync(path.join(dir, f), 'kind: Namespace\n');
+    expect(() => planDeploy(dir, `${dir}-secrets`)).toThrow(`${dir} holds phase files of an earlier synth (01-crds-namespaces.yaml, 02-controllers.yaml), ` +
+      'which wrote one file per phase; each phase is a folder now: run npm run synth to write them so');
   });
 
   test('fails on a phase file that does not parse, naming it', () => {
     const dir = path.join(tmpDir(), 'dist');
-    fs.mkdirSync(dir);
+    fs.mkdirSync(path.join(dir, '01-crds-namespaces'), { recursive: true });
     fs.writeFileSync(path.join(dir, PHASE_FILES[Phase.FOUNDATIONS]), 'a: [\n');
-    expect(() => planDeploy(dir, `${dir}-secrets`)).toThrow(`${path.join(dir, '01-crds-namespaces.yaml')} does not parse`);
+    expect(() => planDeploy(dir, `${dir}-secrets`)).toThrow(`${path.join(dir, '01-crds-namespaces/manifests.yaml')} does not parse`);
   });
 
   test.each([
@@ -91,13 +101,30 @@ describe('planDeploy', () => {
   ])('fails on an output folder that holds a Secret carrying %s, naming the file and the object', (_field, values) => {
     const dir = path.join(tmpDir(), 'dist');
     writePhases(dir, { [Phase.CONTROLLERS]: [deployment('ops', 'operator'), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'ops' }, ...values }] });
-    expect(() => planDeploy(dir, `${dir}-secrets`)).toThrow(new Error(`${path.join(dir, '02-controllers.yaml')}: Secret ops/db carries data, but Secrets with values belong in ${dir}-secrets, ` +
+    expect(() => planDeploy(dir, `${dir}-secrets`)).toThrow(new Error(`${path.join(dir, '02-controllers/manifests.yaml')}: Secret ops/db carries data, but Secrets with values belong in ${dir}-secrets, ` +
       `not in ${dir}, which may be committed: run npm run synth to move it, and change the values if this folder was pushed anywhere`));
   });
 
   test('plans an output folder whose Secrets are empty placeholders a controller fills', () => {
     const dir = path.join(tmpDir(), 'dist');
     writePhases(dir, { [Phase.CONTROLLERS]: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'webhook-cert', namespace: 'ops' } }] });
-    expect(planDeploy(dir, `${dir}-secrets`)).toEqual([{ phase: Phase.CONTROLLERS, files: [path.join(dir, '02-controllers.yaml')], waits: [] }]);
+    expect(planDeploy(dir, `${dir}-secrets`)).toEqual([{ phase: Phase.CONTROLLERS, files: [path.join(dir, '02-controllers/manifests.yaml')], waits: [] }]);
+  });
+});
+
+describe('planSecrets', () => {
+  test('applies each phase file of the secrets folder, in order, with no waits', () => {
+    const dir = path.join(tmpDir(), 'dist-secrets');
+    writePhases(dir, { [Phase.APPS]: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'b', namespace: 'ops' } }], [Phase.CONTROLLERS]: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'a', namespace: 'ops' } }] });
+    expect(planSecrets(dir)).toEqual([
+      { phase: Phase.CONTROLLERS, files: [path.join(dir, PHASE_FILES[Phase.CONTROLLERS])], waits: [] },
+      { phase: Phase.APPS, files: [path.join(dir, PHASE_FILES[Phase.APPS])], waits: [] },
+    ]);
+  });
+
+  test('fails on a secrets folder without phase files, saying to synth first', () => {
+    const dir = tmpDir();
+    expect(() => planSecrets(dir)).toThrow(`no Secrets to apply: ${dir} holds no phase files (01-crds-namespaces/manifests.yaml, 02-controllers/manifests.yaml, ` +
+      '03-custom-resources/manifests.yaml, 04-apps/manifests.yaml): run npm run synth first');
   });
 });
