@@ -1,5 +1,13 @@
 import { loadAll, synthConfig } from './helpers';
 
+/**
+ * The shape of dist-secrets/: each phase file's Secrets by namespace and name, with their data keys, never
+ * their values (those derive from the test key and change with it).
+ */
+const secretsShape = (secrets: any[]) => secrets.map((s) => ({
+  kind: s.kind, namespace: s.metadata.namespace, name: s.metadata.name, type: s.type, keys: Object.keys({ ...s.data, ...s.stringData }).sort(),
+}));
+
 /** The values a stand-in release got, from the Secret the stand-in chart keeps them in. */
 const valuesOf = (secrets: any[], release: string) =>
   JSON.parse(Buffer.from(secrets.find((s) => s.metadata.name === release).data['values.json'], 'base64').toString());
@@ -11,6 +19,10 @@ describe('profile lab', () => {
   test('dist/ matches the snapshot, the k3d config included', () => {
     expect(Object.keys(out.dist).sort()).toEqual(['01-crds-namespaces/manifests.yaml', '02-controllers/manifests.yaml', '03-custom-resources/manifests.yaml', '04-apps/manifests.yaml', 'k3d/cluster.yaml']);
     expect(out.dist).toMatchSnapshot();
+  });
+
+  test('dist-secrets/ holds the Secrets that carry values: their names and keys match the snapshot', () => {
+    expect(secretsShape(out.secrets)).toMatchSnapshot();
   });
 
   test('prints the tutorial\'s hosts line, and the ingress gateway asks MetalLB for that address', () => {
@@ -29,6 +41,10 @@ describe('profile cluster', () => {
 
   test('dist/ matches the snapshot', () => {
     expect(out.dist).toMatchSnapshot();
+  });
+
+  test('dist-secrets/ holds the Secrets that carry values: their names and keys match the snapshot', () => {
+    expect(secretsShape(out.secrets)).toMatchSnapshot();
   });
 
   test('synthesizes and validates with no k3d config and no demo workloads', () => {
