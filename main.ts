@@ -10,7 +10,7 @@ import { App } from 'cdk8s';
 import { ADMIN_PASSWORD_OVERRIDE, hostsLines, Platform } from './charts';
 import {
   cacheFolders, engineSettings, helmFromEnv, helmTimeoutFrom, K3D_CONFIG_FILE, k3dClusterConfig, loadConfig, outputSettings, pathsFrom, protectedPaths, renderTargetFor,
-  REPOSITORY_ROOT, shownFolder,
+  type Paths, REPOSITORY_ROOT, shownFolder,
 } from './config';
 import {
   ARGO_CD_SYNC_WAVE, carriesSecretData, checkSynthesis, CommandSpec, helpText, HelmRenderer, InputStates, loadInstallationKey, Manifest, parseCommandLine,
@@ -46,17 +46,13 @@ export interface RunOptions {
   readonly tool?: string;
 }
 
-/** One synth (or check): everything `npm run synth` does, with its inputs passed in. */
-export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root: string, out: { log(line: string): void; print(line: string): void }, options: RunOptions = {}): Promise<void> {
-  const started = performance.now();
-  const { help, options: flags } = parseCommandLine(SYNTH_COMMAND, args);
-  if (help) return out.print(helpText(SYNTH_COMMAND));
-  const check = flags.check ?? false;
-  const caching = !check && !flags['no-cache'];
-  const step = flags.quiet ? () => {} : out.log;
-  const paths = pathsFrom(env, root);
-  const caches = caching ? cacheFolders(paths) : undefined;
-  // Each input's state is taken before it is read, so a file edited meanwhile is never recorded as unchanged.
+type Out = { log(line: string): void; print(line: string): void };
+
+/**
+ * The configuration, the engine's settings and the installation key, with the state of each input taken
+ * before it is read (so a file edited meanwhile is never recorded as unchanged).
+ */
+function readInputs(env: NodeJS.ProcessEnv, paths: Paths, out: Out) {
   const inputs = new InputStates().add('file', paths.configFile);
   const { config, lockFile, valuesDir } = loadConfig(paths.configFile);
   const missing = (setting: string, value: string, resolved: string, fix: string) =>
@@ -67,10 +63,42 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   const settings = engineSettings(paths, lockFile);
   for (const chart of settings.lock.charts) inputs.add('file', settings.store.pathOf(chart));
   inputs.add('folder', valuesDir);
-  const helmTimeoutSeconds = helmTimeoutFrom(env);
   const key = loadInstallationKey({ explicit: env.PLATFORM_KEY, explicitName: 'PLATFORM_KEY', file: paths.keyFile });
   if (key.created) out.log(`created the installation key ${key.source}: keep it (secrets derive from it) and out of git`);
+  return { config, lockFile, valuesDir, settings, key, inputs };
+}
 
+/** The progress lines of a render: each release as it finishes, then the validation. */
+function progress(step: (line: string) => void) {
+  return {
+    onRendered: (r: { releaseName: string; chart: { chart: string; version: string } }, objects: number, ms: number, cached: boolean) =>
+      step(`${cached ? 'took' : 'rendered'} ${r.releaseName} (${r.chart.chart} ${r.chart.version}): ${objects} objects ${cached ? 'from the render cache ' : ''}in ${Math.round(ms)} ms`),
+    onValidated: (report: { objects: number; passedBefore: number }, ms: number) =>
+      step(`validated ${report.objects} objects in ${Math.round(ms)} ms${report.passedBefore ? ` (${report.passedBefore} unchanged since a run that checked them)` : ''}`),
+  };
+}
+
+/** The closing line of a synth: what went where, and how long it took. */
+function summary(manifests: readonly Manifest[], paths: Paths, wrote: { k3d: boolean; gitops: string; started: number }): string {
+  const [committable, secrets] = [manifests.filter((m) => !carriesSecretData(m.object)), manifests.filter((m) => carriesSecretData(m.object))];
+  const out = shownFolder(paths.outdir);
+  return `wrote ${committable.length} objects to ${out} (${countsByFile(committable)}), ` +
+    `${secrets.length} Secret${secrets.length === 1 ? '' : 's'} with values to ${shownFolder(paths.secretsDir)}${secrets.length ? ` (${countsByFile(secrets)})` : ''}` +
+    (wrote.k3d ? ` and the k3d cluster config to ${out}${K3D_CONFIG_FILE} (k3d cluster create --config ${out}${K3D_CONFIG_FILE})` : '') +
+    (wrote.gitops !== 'none' ? `, the ${wrote.gitops === 'flux' ? 'Flux' : 'Argo CD'} objects to ${out}gitops/ (each file says how to apply it)` : '') +
+    ` in ${((performance.now() - wrote.started) / 1000).toFixed(1)} s`;
+}
+
+/** One synth (or check): everything `npm run synth` does, with its inputs passed in. */
+export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root: string, out: Out, options: RunOptions = {}): Promise<void> {
+  const started = performance.now();
+  const { help, options: flags } = parseCommandLine(SYNTH_COMMAND, args);
+  if (help) return out.print(helpText(SYNTH_COMMAND));
+  const check = flags.check ?? false;
+  const step = flags.quiet ? () => {} : out.log;
+  const paths = pathsFrom(env, root);
+  const caches = !check && !flags['no-cache'] ? cacheFolders(paths) : undefined;
+  const { config, lockFile, valuesDir, settings, key, inputs } = readInputs(env, paths, out);
   const build = () => {
     const app = new App({ outdir: paths.outdir });
     const platform = new Platform(app, 'platform', {
@@ -84,38 +112,26 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   const helm = helmFromEnv(env, settings.cacheDir, step, caches?.helmVersion);
   inputs.add('program', helm.path);
   const renderer = new HelmRenderer({
-    helm, store: settings.store, target: renderTargetFor(config.kubernetesVersion), homeDir: settings.helmHome, timeoutSeconds: helmTimeoutSeconds,
+    helm, store: settings.store, target: renderTargetFor(config.kubernetesVersion), homeDir: settings.helmHome, timeoutSeconds: helmTimeoutFrom(env),
     warn: out.log, cache: caches && new RenderCache({ dir: caches.render }),
   });
   const k3d = k3dClusterConfig(config);
   const synthOptions = {
     renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE, files: new Map(k3d ? [[K3D_CONFIG_FILE, toYaml(k3d)]] : []), validationCacheDir: caches?.validation,
-    gitops: config.gitops,
-    yamlCacheFile: caches && fileForOutput(caches.yaml, paths.outdir),
-    onRendered: (r: { releaseName: string; chart: { chart: string; version: string } }, objects: number, ms: number, cached: boolean) =>
-      step(`${cached ? 'took' : 'rendered'} ${r.releaseName} (${r.chart.chart} ${r.chart.version}): ${objects} objects ${cached ? 'from the render cache ' : ''}in ${Math.round(ms)} ms`),
-    onValidated: (report: { objects: number; passedBefore: number }, ms: number) =>
-      step(`validated ${report.objects} objects in ${Math.round(ms)} ms${report.passedBefore ? ` (${report.passedBefore} unchanged since a run that checked them)` : ''}`),
+    gitops: config.gitops, yamlCacheFile: caches && fileForOutput(caches.yaml, paths.outdir), ...progress(step),
   };
-
   if (check) {
     await checkSynthesis([first.app, build().app], { ...synthOptions, outdir: paths.outdir });
     renderer.reportUnpinned();
     out.log(`check passed: two synths are identical, and so is ${shownFolder(paths.outdir)}`);
     return;
   }
-
   const manifests = await synthesize(first.app, {
     ...synthOptions, outdir: paths.outdir, secretsDir: paths.secretsDir,
     protectedPaths: protectedPaths(paths, root, { lockFile, valuesDir }), earlierOutputNames: [K3D_CONFIG_FILE],
   });
   renderer.reportUnpinned();
-  const [committable, secrets] = [manifests.filter((m) => !carriesSecretData(m.object)), manifests.filter((m) => carriesSecretData(m.object))];
-  out.log(`wrote ${committable.length} objects to ${shownFolder(paths.outdir)} (${countsByFile(committable)}), ` +
-    `${secrets.length} Secret${secrets.length === 1 ? '' : 's'} with values to ${shownFolder(paths.secretsDir)}${secrets.length ? ` (${countsByFile(secrets)})` : ''}` +
-    (k3d ? ` and the k3d cluster config to ${shownFolder(paths.outdir)}${K3D_CONFIG_FILE} (k3d cluster create --config ${shownFolder(paths.outdir)}${K3D_CONFIG_FILE})` : '') +
-    (config.gitops.engine !== 'none' ? `, the ${config.gitops.engine === 'flux' ? 'Flux' : 'Argo CD'} objects to ${shownFolder(paths.outdir)}gitops/ (each file says how to apply it)` : '') +
-    ` in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  out.log(summary(manifests, paths, { k3d: Boolean(k3d), gitops: config.gitops.engine, started }));
   const hosts = hostsLines(first.platform);
   for (const line of hosts) out.print(line);
   if (options.tool && caches) {

@@ -57,6 +57,47 @@ function validateTree(root: IConstruct): void {
   if (errors.length) throw new Error(`validation failed:\n${errors.join('\n')}`);
 }
 
+/** The CRDs of the tree as JSON (each rendered once: some are 1 MB), without a namespace, and the scopes they define. */
+function renderCrds(apiObjects: readonly ApiObject[]): { crds: Map<ApiObject, Manifest['object']>; scopes: ResourceScopes } {
+  const scopes = new ResourceScopes();
+  const crds = new Map<ApiObject, Manifest['object']>();
+  for (const o of apiObjects.filter(isCrd)) {
+    if (o.metadata.namespace) o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    const json = o.toJson();
+    crds.set(o, json);
+    scopes.addCrd(json);
+  }
+  return { crds, scopes };
+}
+
+/**
+ * An object that is not a CRD as JSON: a namespaced one without a namespace gets its release's, a
+ * cluster-scoped one loses the one it has. Returns a problem instead when its kind is unknown, or it is
+ * namespaced with no namespace and no release.
+ */
+function placeObject(o: ApiObject, scopes: ResourceScopes): { object: Manifest['object']; release?: HelmRelease } | { problem: string } {
+  const namespaced = scopes.isNamespaced(o.apiVersion, o.kind);
+  const where = `${describeObject({ kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } })} (${o.node.path})`;
+  if (namespaced === undefined) {
+    return { problem: `${where}: no CustomResourceDefinition for ${groupKind(o.apiVersion, o.kind)} in the output: add the chart or CRD that defines it` };
+  }
+  const release = namespaced ? releaseOf(o) : undefined;
+  if (namespaced && !o.metadata.namespace) {
+    if (!release) return { problem: `${where}: namespaced object without a namespace: set metadata.namespace or the chart's namespace` };
+    o.addJsonPatch(JsonPatch.add('/metadata/namespace', release.namespace));
+  } else if (!namespaced && o.metadata.namespace) {
+    o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+  return { object: o.toJson() as Manifest['object'], release };
+}
+
+/** CRDs and Namespaces first; custom resources no earlier than phase 3; the rest where their scope puts them, else with the apps. */
+function phaseOf(o: ApiObject, scopes: ResourceScopes): Phase {
+  if (isCrd(o) || isNamespace(o)) return Phase.FOUNDATIONS;
+  if (scopes.hasCrd(o.apiVersion, o.kind)) return Math.max(assignedPhase(o) ?? Phase.CUSTOM_RESOURCES, Phase.CUSTOM_RESOURCES);
+  return assignedPhase(o) ?? Phase.APPS;
+}
+
 /**
  * Turns a finished construct tree into ordered manifests: validates it, gives namespaced objects their
  * namespace (from their helm release) and takes it off cluster-scoped ones, refuses a release's objects in
@@ -65,16 +106,8 @@ function validateTree(root: IConstruct): void {
 export function collectManifests(root: IConstruct, options: CollectOptions = {}): Manifest[] {
   validateTree(root);
   const apiObjects = root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
-  const scopes = new ResourceScopes();
-  // CRDs first, since every other object's scope may come from one; each is rendered once (some are 1 MB).
-  const crds = new Map<ApiObject, Manifest['object']>();
-  for (const o of apiObjects.filter(isCrd)) {
-    if (o.metadata.namespace) o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    const json = o.toJson();
-    crds.set(o, json);
-    scopes.addCrd(json);
-  }
-
+  // CRDs first, since every other object's scope may come from one.
+  const { crds, scopes } = renderCrds(apiObjects);
   const errors: string[] = [];
   const manifests: Manifest[] = [];
   // Where each release's namespaced objects end up, to refuse those outside the namespaces it declares.
@@ -82,36 +115,18 @@ export function collectManifests(root: IConstruct, options: CollectOptions = {})
   for (const o of apiObjects) {
     let object = crds.get(o);
     if (!object) {
-      const namespaced = scopes.isNamespaced(o.apiVersion, o.kind);
-      const where = `${describeObject({ kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } })} (${o.node.path})`;
-      if (namespaced === undefined) {
-        errors.push(`${where}: no CustomResourceDefinition for ${groupKind(o.apiVersion, o.kind)} in the output: add the chart or CRD that defines it`);
+      const result = placeObject(o, scopes);
+      if ('problem' in result) {
+        errors.push(result.problem);
         continue;
       }
-      const release = namespaced ? releaseOf(o) : undefined;
-      if (namespaced && !o.metadata.namespace) {
-        if (!release) {
-          errors.push(`${where}: namespaced object without a namespace: set metadata.namespace or the chart's namespace`);
-          continue;
-        }
-        o.addJsonPatch(JsonPatch.add('/metadata/namespace', release.namespace));
-      } else if (!namespaced && o.metadata.namespace) {
-        o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-      }
-      object = o.toJson() as Manifest['object'];
-      if (release) {
-        if (!placed.has(release)) placed.set(release, []);
-        placed.get(release)!.push({ kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace ?? '' });
+      object = result.object;
+      if (result.release) {
+        if (!placed.has(result.release)) placed.set(result.release, []);
+        placed.get(result.release)!.push({ kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace ?? '' });
       }
     }
-    let phase: Phase;
-    if (isCrd(o) || isNamespace(o)) {
-      phase = Phase.FOUNDATIONS;
-    } else if (scopes.hasCrd(o.apiVersion, o.kind)) {
-      phase = Math.max(assignedPhase(o) ?? Phase.CUSTOM_RESOURCES, Phase.CUSTOM_RESOURCES);
-    } else {
-      phase = assignedPhase(o) ?? Phase.APPS;
-    }
+    const phase = phaseOf(o, scopes);
     if (options.phaseAnnotation) {
       object.metadata.annotations = { ...object.metadata.annotations, [options.phaseAnnotation]: String(phase) };
     }

@@ -70,6 +70,41 @@ export interface PairFiles {
   readonly secrets: ReadonlyMap<string, string>;
 }
 
+/** How far a swap got: what it staged, whether its journal is in place, which targets it moved away and in. */
+interface SwapProgress {
+  readonly staged: string[];
+  journaled: boolean;
+  readonly movedAway: Set<string>;
+  readonly movedIn: Set<string>;
+}
+
+/**
+ * Puts back what a failed swap already did, newest first, and removes what it staged. Returns '' when
+ * that worked, else the end of the message saying the next run finishes or undoes it.
+ */
+function undoSwap(io: OutputFs, swap: {
+  folders: ReadonlyArray<{ target: string; staging: string; old: string }>; parents: readonly string[]; journal: string; journalTemp: string; done: SwapProgress;
+}): string {
+  const { folders, parents, journal, journalTemp, done } = swap;
+  try {
+    for (const f of [...folders].reverse()) {
+      if (done.movedIn.has(f.target)) io.rename(f.target, f.staging);
+      if (done.movedAway.has(f.target)) io.rename(f.old, f.target);
+    }
+    for (const p of parents) io.fsyncDir(p);
+    if (done.journaled) {
+      io.unlink(journal);
+      io.fsyncDir(path.dirname(journal));
+    }
+    if (io.lstat(journalTemp)) io.unlink(journalTemp);
+    for (const s of done.staged) removeTree(io, s);
+    return '';
+  } catch (undo) {
+    return `; undoing it failed too (${(undo as Error).message}), so the next synth, deploy or synth --check ` +
+      `${done.journaled ? 'finishes the swap' : 'removes what this one left'} before anything else`;
+  }
+}
+
 /**
  * Replaces both folders of `pair` with exactly `files`, as one: when this returns, both hold the new
  * files; when it throws, both are as they were (what was swapped already is swapped back); after a crash,
@@ -84,7 +119,7 @@ export function writePair(pair: OutputPair, files: PairFiles, options: SwapOptio
   const parents = unique(folders.map((f) => path.dirname(f.target)));
   const journal = journalOf(outdir);
   const journalTemp = `${journal}.tmp-${id}`;
-  const done = { staged: [] as string[], journaled: false, movedAway: new Set<string>(), movedIn: new Set<string>() };
+  const done: SwapProgress = { staged: [], journaled: false, movedAway: new Set<string>(), movedIn: new Set<string>() };
   try {
     for (const p of parents) makeFolders(io, p);
     for (const f of folders) {
@@ -110,23 +145,7 @@ export function writePair(pair: OutputPair, files: PairFiles, options: SwapOptio
     for (const p of parents) io.fsyncDir(p);
     io.unlink(journal);
   } catch (e) {
-    let undone = '';
-    try {
-      for (const f of [...folders].reverse()) {
-        if (done.movedIn.has(f.target)) io.rename(f.target, f.staging);
-        if (done.movedAway.has(f.target)) io.rename(f.old, f.target);
-      }
-      for (const p of parents) io.fsyncDir(p);
-      if (done.journaled) {
-        io.unlink(journal);
-        io.fsyncDir(path.dirname(journal));
-      }
-      if (io.lstat(journalTemp)) io.unlink(journalTemp);
-      for (const s of done.staged) removeTree(io, s);
-    } catch (undo) {
-      undone = `; undoing it failed too (${(undo as Error).message}), so the next synth, deploy or synth --check ` +
-        `${done.journaled ? 'finishes the swap' : 'removes what this one left'} before anything else`;
-    }
+    const undone = undoSwap(io, { folders, parents, journal, journalTemp, done });
     throw new Error(`cannot replace ${shorten(outdir)} and ${shorten(secretsDir)}${undone ? '' : ', so both are as they were'}: ${(e as Error).message}${undone}`);
   }
   // The swap is done and recorded as done: what is left is cleanup, which the next run repeats if it fails.

@@ -153,22 +153,9 @@ export class HelmRenderer {
 
   /** Renders one release, or takes an earlier run's render of exactly the same inputs from the cache. */
   public async renderRelease(request: ReleaseRequest): Promise<Rendered> {
-    const { chart, releaseName } = request;
-    const what = `release "${releaseName}" (chart ${chart.chart} ${chart.version})`;
-    const archive = this.options.store.check(chart);
-    if (!archive.pinned) this.unpinned.add(archiveName(chart));
-    const values = request.valuesFiles.map((file) => {
-      let content: Buffer;
-      try {
-        content = readValuesFile(file, this.options.maxValuesFileBytes);
-      } catch (e) {
-        throw new Error(`release "${releaseName}": ${(e as Error).message}`);
-      }
-      const parsed = parseValues(file, content);
-      if ('problem' in parsed) throw new Error(`release "${releaseName}": ${parsed.problem}`);
-      return { file, content };
-    });
-
+    const archive = this.options.store.check(request.chart);
+    if (!archive.pinned) this.unpinned.add(archiveName(request.chart));
+    const values = this.readValues(request);
     const computedValues = yaml.dump(request.values, { lineWidth: -1, noRefs: true });
     const { cache } = this.options;
     const key = cache && RenderCache.keyOf({
@@ -180,7 +167,35 @@ export class HelmRenderer {
     });
     const hit = key ? cache!.get(key) : undefined;
     if (hit && hit.length) return { objects: hit, cached: true };
+    const objects = await this.runHelm(request, archive, values, computedValues);
+    if (key) cache!.put(key, objects);
+    return { objects, cached: false };
+  }
 
+  /** The release's values files, each read with a bound and checked to be a mapping. */
+  private readValues(request: ReleaseRequest): Array<{ file: string; content: Buffer }> {
+    return request.valuesFiles.map((file) => {
+      let content: Buffer;
+      try {
+        content = readValuesFile(file, this.options.maxValuesFileBytes);
+      } catch (e) {
+        throw new Error(`release "${request.releaseName}": ${(e as Error).message}`);
+      }
+      const parsed = parseValues(file, content);
+      if ('problem' in parsed) throw new Error(`release "${request.releaseName}": ${parsed.problem}`);
+      return { file, content };
+    });
+  }
+
+  /**
+   * Runs helm template on private copies of exactly the bytes checked (never the store's file, which could
+   * change in between) in a run folder that lives only while helm runs (the computed values may hold
+   * derived secrets), and parses what it printed.
+   */
+  private async runHelm(
+    request: ReleaseRequest, archive: { content: Buffer; file: string }, values: ReadonlyArray<{ file: string; content: Buffer }>, computedValues: string,
+  ): Promise<RenderedObject[]> {
+    const what = `release "${request.releaseName}" (chart ${request.chart.chart} ${request.chart.version})`;
     const runs = path.join(this.options.homeDir, 'runs');
     if (!this.swept) {
       this.swept = true;
@@ -188,8 +203,6 @@ export class HelmRenderer {
       removeLegacyValuesFiles(this.options.homeDir);
     }
     const folder = createRunFolder(runs);
-    // What helm reads is ours alone: the bytes just checked and hashed, never the store's file, which could
-    // change in between. The computed values may hold derived secrets: they live only while helm runs.
     const originals = new Map<string, string>();
     const copy = (name: string, content: string | Buffer, original: string) => {
       const file = folder.write(name, content);
@@ -216,24 +229,7 @@ export class HelmRenderer {
     }
     // Helm's messages name the files it read: name the originals instead of the private copies.
     const told = (text: string) => [...originals].reduce((t, [file, original]) => t.split(file).join(original), text.trim());
-    const stderr = told(result.stderr.toString('utf8'));
-    if (result.code !== 0) {
-      throw new Error(`${what} failed to render: ${stderr || (result.signal ? `helm was killed by ${result.signal}` : `helm exited with code ${result.code}`)}`);
-    }
-    let docs: unknown[];
-    try {
-      docs = yaml.loadAll(result.stdout.toString('utf8'));
-    } catch (e) {
-      const { reason, line, column } = describeYamlError(e);
-      throw new Error(`${what}: helm printed YAML that does not parse${line ? ` (line ${line}, column ${column})` : ''}: ${reason}`);
-    }
-    const objects = docs.filter((d): d is RenderedObject => d !== null && typeof d === 'object');
-    if (objects.length === 0) {
-      throw new Error(`${what}: helm rendered no objects${stderr ? ` (helm said: ${stderr.split('\n')[0]})` : ''}: ` +
-        'check that the archive holds the chart you meant and that its values do not switch every template off');
-    }
-    if (key) cache!.put(key, objects);
-    return { objects, cached: false };
+    return parseRender(what, result, told(result.stderr.toString('utf8')));
   }
 
   private fixFor(stopped: RunStopped): string {
@@ -244,4 +240,24 @@ export class HelmRenderer {
       case 'start': return `set HELM to a working helm binary (this is ${this.options.helm.path})`;
     }
   }
+}
+
+/** The objects helm printed for a release; throws naming the release when it failed, printed what does not parse, or printed nothing. */
+function parseRender(what: string, result: RunResult, stderr: string): RenderedObject[] {
+  if (result.code !== 0) {
+    throw new Error(`${what} failed to render: ${stderr || (result.signal ? `helm was killed by ${result.signal}` : `helm exited with code ${result.code}`)}`);
+  }
+  let docs: unknown[];
+  try {
+    docs = yaml.loadAll(result.stdout.toString('utf8'));
+  } catch (e) {
+    const { reason, line, column } = describeYamlError(e);
+    throw new Error(`${what}: helm printed YAML that does not parse${line ? ` (line ${line}, column ${column})` : ''}: ${reason}`);
+  }
+  const objects = docs.filter((d): d is RenderedObject => d !== null && typeof d === 'object');
+  if (objects.length === 0) {
+    throw new Error(`${what}: helm rendered no objects${stderr ? ` (helm said: ${stderr.split('\n')[0]})` : ''}: ` +
+      'check that the archive holds the chart you meant and that its values do not switch every template off');
+  }
+  return objects;
 }
