@@ -80,9 +80,9 @@ export function positiveInteger(option: string, value: string, what: string, exa
 }
 
 /** Ends a command: an error becomes `error: …` on stderr, with the usage for a UsageError. */
-function fail(spec: CommandSpec<any> | undefined, e: unknown): void {
+function fail(spec: CommandSpec<any>, e: unknown): void {
   const message = e instanceof Error ? e.message : String(e);
-  if (e instanceof UsageError && spec) {
+  if (e instanceof UsageError) {
     process.stderr.write(`error: ${message}\n${usageLine(spec)}\n(${spec.name}${spec.name.startsWith('npm run') ? ' --' : ''} --help for more)\n`);
     process.exitCode = 2;
     return;
@@ -115,10 +115,4 @@ export function startCommand<O extends Record<string, OptionSpec>>(
       return main(options, positionals);
     })
     .catch((e: unknown) => fail(spec, e));
-}
-
-/** Runs `main` when `module` is the program node started, for commands without a spec; an error becomes `error: …`, exit 1. */
-export function runEntryPoint(module: NodeJS.Module, main: () => Promise<void> | void): void {
-  if (require.main !== module) return;
-  Promise.resolve().then(main).catch((e: unknown) => fail(undefined, e));
 }

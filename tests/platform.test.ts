@@ -4,7 +4,8 @@ import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { K3D_CONFIG_FILE, k3dClusterConfig, PROFILES } from '../config';
 import { nginx, Platform } from '../charts';
-import { ARGO_CD_SYNC_WAVE, ChartLock, ChartStore, Manifest, MARKER_FILE, Phase, PHASE_FILES, PHASE_FOLDERS, synthesize } from '../lib';
+import { ARGO_CD_SYNC_WAVE, ChartLock, ChartStore, Manifest, Phase, PHASE_FILES, PHASE_FOLDERS, synthesize } from '../lib';
+import { MARKER_FILE } from '../lib/output-marker';
 import { checkInvariants } from '../lib/manifests';
 import { childEnv, loadAll, readOutputTree, readTree, ROOT, standInCharts, TEST_KEY, testRenderer, tmpDir, writeLock } from './helpers';
 

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { MARKER_FILE, ProtectedPath } from '../../lib';
+import { ProtectedPath } from '../../lib';
+import { MARKER_FILE } from '../../lib/output-marker';
 import { nodeOutputFs, OutputFs } from '../../lib/output-fs';
 import { checkOutputLocations, shorten } from '../../lib/output-guard';
 import { writeOutput } from '../../lib/output-writer';

@@ -1,9 +1,11 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { MARKER_FILE, toYaml } from '../../lib';
+import { toYaml } from '../../lib';
+import { MARKER_FILE } from '../../lib/output-marker';
 import { renderMarker } from '../../lib/output-marker';
-import { usageLine, UsageError } from '../../lib';
+import { UsageError } from '../../lib';
+import { usageLine } from '../../lib/cli';
 import { DEPLOY_COMMAND, parseArgs } from '../../scripts/deploy';
 import { childEnv, ROOT, standInCharts, tmpDir } from '../helpers';
 
