@@ -1,12 +1,15 @@
 // The jest environment for mutation testing (npm run test:mutation). StrykerJS credits a mutant to the
 // test that was running when its code ran; code that runs outside any test counts as "static", and
 // Stryker then runs the whole suite for each such mutant. Two kinds of setup run outside tests here:
-// - module code, run while jest loads a test file (each file gets its own module registry), and
-// - beforeAll hooks, which most suites use to synthesize once and assert many times.
-// This environment credits what runs during either to every test that depends on it: module code to
-// every test of the file, a beforeAll hook to every test of its describe block. Stryker then runs just
-// those tests for the mutant, and they run the setup again.
+// - a beforeAll hook, which most suites use to synthesize once and assert many times: it is credited to
+//   every test of its describe block, so Stryker runs them (and the hook) for the mutant;
+// - module code and describe bodies, run while jest loads a test file: a module's own code (constants,
+//   tables, what it computes as it loads) is credited to the tests of its own test file, as the project
+//   keeps one (tests/lib/helm/lock.test.ts for lib/helm/lock.ts); what other files load on the way is
+//   theirs to pin, not every suite's, so it is credited to none.
 'use strict';
+const fs = require('fs');
+const path = require('path');
 const NodeEnvironment = require('jest-environment-node').TestEnvironment;
 
 /** `describe` names joined, then the test's: the id Stryker's environment gives a test. */
@@ -21,18 +24,69 @@ function testsUnder(block) {
   return block.children.flatMap((child) => (child.type === 'test' ? [child] : testsUnder(child)));
 }
 
+/** The instrumented source file of every mutant id, read once per worker from the sandbox Stryker made. */
+let sourceOfMutant;
+function sourcesOfMutants(rootDir) {
+  if (sourceOfMutant) return sourceOfMutant;
+  sourceOfMutant = new Map();
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.name.endsWith('.ts')) {
+        const text = fs.readFileSync(file, 'utf8');
+        for (const call of text.matchAll(/stry(?:Cov|MutAct)_9fa48\(([^)]*)\)/g)) {
+          for (const id of call[1].matchAll(/"(\d+)"/g)) sourceOfMutant.set(id[1], path.relative(rootDir, file).split(path.sep).join('/'));
+        }
+      }
+    }
+  };
+  for (const top of ['lib', 'config']) if (fs.existsSync(path.join(rootDir, top))) walk(path.join(rootDir, top));
+  return sourceOfMutant;
+}
+
 const SETUP = '__setup__';
 
+/**
+ * Where the initial run leaves, for each mutant, the test files that cover it (tests/mutation/filter.js
+ * reads it): Stryker names a mutant's tests by name only, so without it jest would load every test file
+ * whose module graph reaches the mutated file (nearly all of them, through lib/index.ts) to find them.
+ */
+const TEST_FILES_OF_MUTANTS = '.stryker-test-files.json';
+
+/** Adds this file as a test file of every mutant its tests cover; the initial run only. */
+function recordTestFiles(rootDir, testPath, perTest, tests) {
+  const file = path.join(rootDir, TEST_FILES_OF_MUTANTS);
+  let map = {};
+  try {
+    map = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch { /* the first file of the run */ }
+  for (const test of tests) {
+    for (const mutant of Object.keys(perTest[fullName(test)] ?? {})) {
+      const files = (map[mutant] ??= []);
+      if (!files.includes(testPath)) files.push(testPath);
+    }
+  }
+  fs.writeFileSync(file, JSON.stringify(map));
+}
+
 class MutationTestEnvironment extends NodeEnvironment {
+  constructor(config, context) {
+    super(config, context);
+    this.rootDir = config.projectConfig.rootDir;
+    // tests/lib/helm/lock.test.ts tests lib/helm/lock.ts; tests/config/load.test.ts, config/load.ts.
+    this.testPath = context.testPath;
+    this.ownSource = path.relative(path.join(this.rootDir, 'tests'), context.testPath).split(path.sep).join('/').replace(/\.test\.ts$/, '.ts');
+  }
+
   /** Stryker's context (the `__stryker__` global), once its environment has put it there. */
   stryker() {
     const context = this.global[this.global.__strykerGlobalNamespace__ ?? '__stryker__'];
     return context && context.mutantCoverage ? context : undefined;
   }
 
-  /** Moves coverage counted under `from` (a bag of mutant id → count) onto each of `tests`. */
+  /** Adds the counts of `from` (mutant id → count) to each of `tests`. */
   credit(context, from, tests) {
-    if (!from) return;
     const perTest = context.mutantCoverage.perTest;
     for (const test of tests) {
       const to = (perTest[fullName(test)] ??= {});
@@ -40,26 +94,35 @@ class MutationTestEnvironment extends NodeEnvironment {
     }
   }
 
+  /** What ran while the file loaded: the module's own code goes to the file's tests, the rest to none. */
+  creditLoading(context, tests) {
+    const coverage = context.mutantCoverage;
+    const own = {};
+    const sources = sourcesOfMutants(this.rootDir);
+    for (const [mutant, count] of Object.entries(coverage.static)) {
+      const before = (this.staticBefore ?? {})[mutant] ?? 0;
+      if (count > before && sources.get(mutant) === this.ownSource) own[mutant] = count - before;
+      if (before) coverage.static[mutant] = before; else delete coverage.static[mutant];
+    }
+    this.credit(context, own, tests);
+  }
+
   async handleTestEvent(event, state) {
     const context = this.stryker();
     if (!context) return;
-    const coverage = context.mutantCoverage;
     if (event.name === 'setup') {
-      // Before jest loads the test file: remember the static counts, to tell this file's module code apart.
-      this.staticBefore = { ...coverage.static };
+      // Before jest loads the test file: remember the static counts, to tell this file's loading apart.
+      this.staticBefore = { ...context.mutantCoverage.static };
     } else if (event.name === 'run_start') {
-      const loaded = {};
-      for (const [mutant, count] of Object.entries(coverage.static)) {
-        const before = (this.staticBefore ?? {})[mutant] ?? 0;
-        if (count > before) loaded[mutant] = count - before;
-        if (before) coverage.static[mutant] = before; else delete coverage.static[mutant];
-      }
-      this.credit(context, loaded, testsUnder(state.rootDescribeBlock));
+      this.creditLoading(context, testsUnder(state.rootDescribeBlock));
+    } else if (event.name === 'run_finish' && !process.env.__STRYKER_ACTIVE_MUTANT__) {
+      recordTestFiles(this.rootDir, this.testPath, context.mutantCoverage.perTest, testsUnder(state.rootDescribeBlock));
     } else if (event.name === 'hook_start' && event.hook.type === 'beforeAll') {
       context.currentTestId = SETUP;
     } else if ((event.name === 'hook_success' || event.name === 'hook_failure') && event.hook.type === 'beforeAll') {
-      this.credit(context, coverage.perTest[SETUP], testsUnder(event.hook.parent));
-      delete coverage.perTest[SETUP];
+      const setup = context.mutantCoverage.perTest[SETUP];
+      if (setup) this.credit(context, setup, testsUnder(event.hook.parent));
+      delete context.mutantCoverage.perTest[SETUP];
       context.currentTestId = undefined;
     }
   }

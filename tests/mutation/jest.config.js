@@ -17,6 +17,7 @@ module.exports = {
   ...base,
   rootDir: path.resolve(__dirname, '..', '..'),
   testEnvironment: path.join(__dirname, 'jest-environment.js'),
+  filter: path.join(__dirname, 'filter.js'),
   testPathIgnorePatterns: ['/node_modules/', ...END_TO_END],
   reporters: ['default'],
 };
