@@ -4,9 +4,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { COMPONENTS, ComponentChart, defineComponent, HelmProps, Platform } from '../charts';
-import { configSchema, loadConfig, NAMESPACE, REPLICAS } from '../config';
-import { HelmRelease, Phase, synthesize } from '../lib';
+import { COMPONENTS } from '../charts/registry';
+import { ComponentChart, HelmProps } from '../charts/component-chart';
+import { defineComponent } from '../charts/component';
+import { Platform } from '../charts/platform';
+import { configSchema } from '../config/schema';
+import { loadConfig } from '../config/load';
+import { NAMESPACE, REPLICAS } from '../config/schema-fragments';
+import { HelmRelease } from '../lib/helm/release';
+import { Phase } from '../lib/phases';
+import { synthesize } from '../lib/synth';
 import { loadAll, packageChart, readOutputTree, ROOT, standInCharts, TEST_KEY, testRenderer, tmpDir, writeLock } from './helpers';
 
 interface CertManagerProps extends HelmProps {

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { PHASE_FILES } from '../lib';
-import { PHASES } from '../lib/phases';
+import { PHASE_FILES, PHASES } from '../lib/phases';
 import { loadAll, synthConfig } from './helpers';
 
 /**

@@ -4,10 +4,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ChartLock, ChartStore, findHelm, HelmBinary, HelmRenderer, LockedChart } from '../lib';
+import { ChartLock, LockedChart } from '../lib/helm/lock';
+import { ChartStore } from '../lib/helm/store';
+import { findHelm, HelmBinary, isolatedHelmEnv } from '../lib/helm/binary';
+import { HelmRenderer } from '../lib/helm/renderer';
 import { MARKER_FILE } from '../lib/output-marker';
-import { isolatedHelmEnv } from '../lib/helm/binary';
-import { K3S_TARGET } from '../config';
+import { K3S_TARGET } from '../config/kubernetes';
 import { nodeOutputFs, OutputFs } from '../lib/output-fs';
 
 export const ROOT = path.resolve(__dirname, '..');

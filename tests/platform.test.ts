@@ -2,11 +2,16 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
-import { K3D_CONFIG_FILE, k3dClusterConfig, PROFILES } from '../config';
-import { nginx, Platform } from '../charts';
-import { ARGO_CD_SYNC_WAVE, ChartLock, ChartStore, Manifest, Phase, PHASE_FILES, PHASE_FOLDERS, synthesize } from '../lib';
+import { K3D_CONFIG_FILE, k3dClusterConfig } from '../config/k3d';
+import { PROFILES } from '../config/profiles';
+import { nginx } from '../charts/examples/nginx';
+import { Platform } from '../charts/platform';
+import { ARGO_CD_SYNC_WAVE, Phase, PHASE_FILES, PHASE_FOLDERS } from '../lib/phases';
+import { ChartLock } from '../lib/helm/lock';
+import { ChartStore } from '../lib/helm/store';
+import { Manifest, checkInvariants } from '../lib/manifests';
+import { synthesize } from '../lib/synth';
 import { MARKER_FILE } from '../lib/output-marker';
-import { checkInvariants } from '../lib/manifests';
 import { childEnv, loadAll, readOutputTree, readTree, ROOT, standInCharts, TEST_KEY, testRenderer, tmpDir, writeLock } from './helpers';
 
 /** The whole platform, rendered from stand-in charts (tests/fixtures/charts/stand-in) under the upstream names. */

@@ -1,11 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { Platform } from '../charts';
-import { checkInvariants } from '../lib/manifests';
-import { Manifest, Phase, synthesize } from '../lib';
-import { READY_BEFORE_NEXT_PHASE } from '../lib/phases';
-import { engineSettings, pathsFrom, PROFILES } from '../config';
+import { Platform } from '../charts/platform';
+import { checkInvariants, Manifest } from '../lib/manifests';
+import { Phase, READY_BEFORE_NEXT_PHASE } from '../lib/phases';
+import { synthesize } from '../lib/synth';
+import { engineSettings } from '../config/environment';
+import { pathsFrom } from '../config/paths';
+import { PROFILES } from '../config/profiles';
 import { ROOT, TEST_KEY, testRenderer, tmpDir } from './helpers';
 
 // Runs on the real archives when the chart store (CHART_STORE, else .chart-store/) holds all of them and the

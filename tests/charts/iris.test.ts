@@ -1,4 +1,6 @@
-import { IrisExample, Istio, SeldonCore } from '../../charts';
+import { IrisExample } from '../../charts/examples/iris';
+import { Istio } from '../../charts/istio';
+import { SeldonCore } from '../../charts/seldon-core';
 import { app, lock } from './helpers';
 
 describe('IrisExample', () => {

@@ -1,4 +1,4 @@
-import { Istio } from '../../charts';
+import { Istio } from '../../charts/istio';
 import { assignedPhase, Phase } from '../../lib/phases';
 import { runtimeFieldsOf } from '../../lib/runtime-fields';
 import { tmpDir, writeLock } from '../helpers';

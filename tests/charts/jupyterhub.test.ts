@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as yaml from 'js-yaml';
-import { Istio, JupyterHub } from '../../charts';
+import { Istio } from '../../charts/istio';
+import { JupyterHub } from '../../charts/jupyterhub';
 import { TEST_KEY } from '../helpers';
 import { app, lock } from './helpers';
 

@@ -1,4 +1,4 @@
-import { MetalLb } from '../../charts';
+import { MetalLb } from '../../charts/metallb';
 import { app, lock } from './helpers';
 
 describe('MetalLb', () => {

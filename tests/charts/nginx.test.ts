@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { NginxExample } from '../../charts';
+import { NginxExample } from '../../charts/examples/nginx';
 
 describe('NginxExample', () => {
   const synth = () => {

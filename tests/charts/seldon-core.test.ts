@@ -1,4 +1,5 @@
-import { Istio, SeldonCore } from '../../charts';
+import { Istio } from '../../charts/istio';
+import { SeldonCore } from '../../charts/seldon-core';
 import { app, lock } from './helpers';
 
 describe('SeldonCore', () => {

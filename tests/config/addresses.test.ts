@@ -1,4 +1,4 @@
-import { checkPoolAddresses, dockerNetworkBounds, formatIpv4, parseAddressRange, parseAddressRanges, parseIpv4, parseSubnet } from '../../config';
+import { checkPoolAddresses, dockerNetworkBounds, formatIpv4, parseAddressRange, parseAddressRanges, parseIpv4, parseSubnet } from '../../config/addresses';
 
 describe('address ranges', () => {
   test('parses a range and a CIDR into their bounds', () => {

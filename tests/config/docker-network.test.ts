@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { proposePool } from '../../config';
+import { proposePool } from '../../config/docker-network';
 
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'docker', 'k3d-lab.json'), 'utf8'));
 const network = (config: object, containers: object = {}) => [{ Name: 'k3d-test', IPAM: { Config: [config] }, Containers: containers }];

@@ -1,5 +1,5 @@
-import { helmTimeoutFrom } from '../../config';
-import { shown } from '../../lib';
+import { helmTimeoutFrom } from '../../config/environment';
+import { shown } from '../../lib/messages';
 
 describe('helmTimeoutFrom', () => {
   test('reads HELM_TIMEOUT as whole seconds; unset or empty leaves the engine\'s default', () => {

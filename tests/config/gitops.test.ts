@@ -1,5 +1,5 @@
 import { checkRepoPath, checkRepoURL, checkRevision, gitopsProblems } from '../../config/gitops';
-import { CORE_DEFAULTS } from '../../config';
+import { CORE_DEFAULTS } from '../../config/core';
 
 describe('the gitops settings', () => {
   test('accepts the Git URLs both controllers fetch, and scp-like addresses for Argo CD', () => {

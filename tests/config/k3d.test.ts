@@ -1,4 +1,5 @@
-import { k3dClusterConfig, k3sImage, PROFILES } from '../../config';
+import { k3dClusterConfig, k3sImage } from '../../config/k3d';
+import { PROFILES } from '../../config/profiles';
 
 describe('k3dClusterConfig', () => {
   test('the tutorial\'s k3d cluster create, with ServiceLB off and the k3s image of the target version', () => {

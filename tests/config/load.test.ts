@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { configSchema, loadConfig, PROFILES } from '../../config';
+import { configSchema } from '../../config/schema';
+import { loadConfig } from '../../config/load';
+import { PROFILES } from '../../config/profiles';
 import { schemaText, SCHEMA_FILE } from '../../scripts/config-schema';
 import { tmpDir } from '../helpers';
 

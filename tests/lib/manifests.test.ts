@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { assignPhase, ChartStore, HelmRelease, HelmReleaseProps, Manifest, Phase } from '../../lib';
-import { checkInvariants, collectManifests } from '../../lib/manifests';
-import { renderReleases } from '../../lib/helm/release';
+import { assignPhase, Phase } from '../../lib/phases';
+import { ChartStore } from '../../lib/helm/store';
+import { HelmRelease, HelmReleaseProps, renderReleases } from '../../lib/helm/release';
+import { Manifest, checkInvariants, collectManifests } from '../../lib/manifests';
 import { fixtureChart, fixtureStore, testRenderer, tmpDir } from '../helpers';
 
 const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });

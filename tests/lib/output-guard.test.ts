@@ -1,9 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ProtectedPath } from '../../lib';
+import { ProtectedPath, checkOutputLocations, shorten } from '../../lib/output-guard';
 import { MARKER_FILE } from '../../lib/output-marker';
 import { nodeOutputFs, OutputFs } from '../../lib/output-fs';
-import { checkOutputLocations, shorten } from '../../lib/output-guard';
 import { writeOutput } from '../../lib/output-writer';
 import { readTree, tmpDir, treeState } from '../helpers';
 

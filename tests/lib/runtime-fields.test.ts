@@ -1,8 +1,8 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { declareRuntimeFields, Phase } from '../../lib';
+import { declareRuntimeFields, jsonPointers, runtimeFieldsOf } from '../../lib/runtime-fields';
+import { Phase } from '../../lib/phases';
 import { collectManifests } from '../../lib/manifests';
 import { renderFiles } from '../../lib/output';
-import { jsonPointers, runtimeFieldsOf } from '../../lib/runtime-fields';
 
 const webhooks = (n: number) => ({
   apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'validator' },

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { deriveSecret, loadInstallationKey } from '../../lib';
-import { peekInstallationKey } from '../../lib/secrets';
+import { deriveSecret, loadInstallationKey, peekInstallationKey } from '../../lib/secrets';
 import { tmpDir } from '../helpers';
 
 describe('installation key', () => {

@@ -1,11 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { Platform } from '../../charts';
-import { ChartLock, ChartStore, Phase, PHASE_FILES, PHASE_FOLDERS, synthesize } from '../../lib';
+import { Platform } from '../../charts/platform';
+import { ChartLock } from '../../lib/helm/lock';
+import { ChartStore } from '../../lib/helm/store';
+import { Phase, PHASE_FILES, PHASE_FOLDERS } from '../../lib/phases';
+import { synthesize } from '../../lib/synth';
 import { MARKER_FILE, withMarkers } from '../../lib/output-marker';
 import { run } from '../../main';
-import { CORE_DEFAULTS } from '../../config';
+import { CORE_DEFAULTS } from '../../config/core';
 import { ROOT, standInCharts, TEST_KEY, testHelm, testRenderer, tmpDir, treeState } from '../helpers';
 
 const FIX = 'point CDK8S_OUTDIR at a folder of its own (one that holds nothing but synth\'s output)';

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { findTool } from '../../lib';
-import { locateTool } from '../../lib/tools';
+import { findTool, locateTool } from '../../lib/tools';
 import { tmpDir } from '../helpers';
 
 const fake = (dir: string, name: string) => {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { toYaml } from '../../lib';
+import { toYaml } from '../../lib/output';
 import { YamlCache } from '../../lib/yaml-cache';
 import { tmpDir } from '../helpers';
 

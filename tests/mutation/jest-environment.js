@@ -11,6 +11,7 @@
 const fs = require('fs');
 const path = require('path');
 const NodeEnvironment = require('jest-environment-node').TestEnvironment;
+const { sourcesOfMutants } = require('./sources');
 
 /** `describe` names joined, then the test's: the id Stryker's environment gives a test. */
 function fullName(test) {
@@ -22,27 +23,6 @@ function fullName(test) {
 /** Every test under a describe block, nested blocks included. */
 function testsUnder(block) {
   return block.children.flatMap((child) => (child.type === 'test' ? [child] : testsUnder(child)));
-}
-
-/** The instrumented source file of every mutant id, read once per worker from the sandbox Stryker made. */
-let sourceOfMutant;
-function sourcesOfMutants(rootDir) {
-  if (sourceOfMutant) return sourceOfMutant;
-  sourceOfMutant = new Map();
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else if (entry.name.endsWith('.ts')) {
-        const text = fs.readFileSync(file, 'utf8');
-        for (const call of text.matchAll(/stry(?:Cov|MutAct)_9fa48\(([^)]*)\)/g)) {
-          for (const id of call[1].matchAll(/"(\d+)"/g)) sourceOfMutant.set(id[1], path.relative(rootDir, file).split(path.sep).join('/'));
-        }
-      }
-    }
-  };
-  for (const top of ['lib', 'config']) if (fs.existsSync(path.join(rootDir, top))) walk(path.join(rootDir, top));
-  return sourceOfMutant;
 }
 
 const SETUP = '__setup__';
@@ -68,6 +48,23 @@ function recordTestFiles(rootDir, testPath, perTest, tests) {
     }
   }
   fs.writeFileSync(file, JSON.stringify(map));
+}
+
+/**
+ * Bail for mutant runs. Stryker turns jest's bail off (jest exits the process on it), so every test that
+ * covers a mutant runs even after one has killed it. Jest runs the files of a mutant run one after the
+ * other in this process; once a test or hook fails, the rest of the run is skipped: the mutant is killed.
+ */
+const BAIL = Symbol.for('mutation-testing.killed-mutant');
+
+function killedAlready() {
+  const mutant = process.env.__STRYKER_ACTIVE_MUTANT__;
+  return mutant !== undefined && process[BAIL] === mutant;
+}
+
+function noteFailure() {
+  const mutant = process.env.__STRYKER_ACTIVE_MUTANT__;
+  if (mutant !== undefined) process[BAIL] = mutant;
 }
 
 class MutationTestEnvironment extends NodeEnvironment {
@@ -108,6 +105,10 @@ class MutationTestEnvironment extends NodeEnvironment {
   }
 
   async handleTestEvent(event, state) {
+    if (event.name === 'test_fn_failure' || event.name === 'hook_failure') noteFailure();
+    if (event.name === 'run_describe_start' || event.name === 'test_start') {
+      if (killedAlready()) (event.describeBlock ?? event.test).mode = 'skip';
+    }
     const context = this.stryker();
     if (!context) return;
     if (event.name === 'setup') {

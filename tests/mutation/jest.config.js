@@ -18,6 +18,7 @@ module.exports = {
   rootDir: path.resolve(__dirname, '..', '..'),
   testEnvironment: path.join(__dirname, 'jest-environment.js'),
   filter: path.join(__dirname, 'filter.js'),
+  testSequencer: path.join(__dirname, 'sequencer.js'),
   testPathIgnorePatterns: ['/node_modules/', ...END_TO_END],
   reporters: ['default'],
 };

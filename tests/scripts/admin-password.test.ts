@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { toYaml } from '../../lib';
+import { toYaml } from '../../lib/output';
 import { writePair } from '../../lib/output-swap';
 import { withMarkers } from '../../lib/output-marker';
 import { writeOutput } from '../../lib/output-writer';

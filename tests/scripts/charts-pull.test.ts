@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../main';
-import { ChartLock } from '../../lib';
+import { ChartLock } from '../../lib/helm/lock';
 import { childEnv, fakeHelm, fakeRepositoryHelm, LAB_CONFIG, loadAll, packageChart, readTree, ROOT, sha256Of, TEST_KEY, tmpDir, writeLock } from '../helpers';
 
 const REPO = 'https://charts.example.com';

@@ -1,11 +1,9 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { toYaml } from '../../lib';
-import { MARKER_FILE } from '../../lib/output-marker';
-import { renderMarker } from '../../lib/output-marker';
-import { UsageError } from '../../lib';
-import { usageLine } from '../../lib/cli';
+import { toYaml } from '../../lib/output';
+import { MARKER_FILE, renderMarker } from '../../lib/output-marker';
+import { UsageError, usageLine } from '../../lib/cli';
 import { DEPLOY_COMMAND, parseArgs } from '../../scripts/deploy';
 import { childEnv, ROOT, standInCharts, tmpDir } from '../helpers';
 

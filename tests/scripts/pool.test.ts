@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { run } from '../../main';
-import { UsageError } from '../../lib';
+import { UsageError } from '../../lib/cli';
 import { parsePoolArgs } from '../../scripts/pool';
 import { childEnv, loadAll, readTree, ROOT, standInCharts, TEST_KEY, tmpDir } from '../helpers';
 

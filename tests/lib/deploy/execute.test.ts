@@ -1,5 +1,5 @@
-import { executePlan, Phase } from '../../../lib';
-import { isPassingFailure, KubectlResult } from '../../../lib/deploy/execute';
+import { executePlan, isPassingFailure, KubectlResult } from '../../../lib/deploy/execute';
+import { Phase } from '../../../lib/phases';
 import { PhasePlan } from '../../../lib/deploy/plan';
 
 const PLAN: PhasePlan[] = [

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { describePlan, Phase, PHASE_FILES, planDeploy, planSecrets, toYaml } from '../../../lib';
-import { READY_BEFORE_NEXT_PHASE } from '../../../lib/phases';
+import { describePlan, planDeploy, planSecrets } from '../../../lib/deploy/plan';
+import { Phase, PHASE_FILES, READY_BEFORE_NEXT_PHASE } from '../../../lib/phases';
+import { toYaml } from '../../../lib/output';
 import { tmpDir } from '../../helpers';
 
 const crd = (name: string) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name } });

@@ -1,4 +1,5 @@
-import { Manifest, PHASE_FILES } from '../../../lib';
+import { Manifest } from '../../../lib/manifests';
+import { PHASE_FILES } from '../../../lib/phases';
 import { gitopsObjects } from '../../../lib/gitops';
 import { consistencyProblems, WrittenObject } from '../../../lib/gitops/checks';
 import { MANIFESTS, OPTIONS } from './fixtures';

@@ -1,4 +1,5 @@
-import { Manifest, Phase } from '../../../lib';
+import { Manifest } from '../../../lib/manifests';
+import { Phase } from '../../../lib/phases';
 import { GitOpsOptions } from '../../../lib/gitops';
 
 /** A small output: a Namespace and a CRD, a controller with a webhook and a placeholder Secret, a custom resource, an app. */

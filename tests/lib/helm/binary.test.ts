@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { findHelm } from '../../../lib';
-import { parseHelmVersion } from '../../../lib/helm/binary';
+import { findHelm, parseHelmVersion } from '../../../lib/helm/binary';
 import { fakeHelm as fakeHelmScript, tmpDir } from '../../helpers';
 
 function fakeHelm(dir: string, version: string): string {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ChartLock } from '../../../lib';
+import { ChartLock } from '../../../lib/helm/lock';
 import { ROOT, tmpDir, writeLock } from '../../helpers';
 
 function lockFile(text: string): string {

@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ChartLock, ChartsNotReady, ChartStore, copyCharts, HelmBinary, pullCharts, writeMirrorLock } from '../../../lib';
+import { ChartLock } from '../../../lib/helm/lock';
+import { ChartsNotReady, copyCharts, pullCharts, writeMirrorLock } from '../../../lib/helm/pull';
+import { ChartStore } from '../../../lib/helm/store';
+import { HelmBinary } from '../../../lib/helm/binary';
 import { fakeHelm, fakeRepositoryHelm, packageChart, sha256Of, tmpDir, writeLock } from '../../helpers';
 
 const REPO = 'https://charts.example.com';

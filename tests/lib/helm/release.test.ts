@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { ChartStore, HelmRelease } from '../../../lib';
-import { renderReleases } from '../../../lib/helm/release';
+import { ChartStore } from '../../../lib/helm/store';
+import { HelmRelease, renderReleases } from '../../../lib/helm/release';
 import { fixtureChart, fixtureStore, testRenderer } from '../../helpers';
 
 

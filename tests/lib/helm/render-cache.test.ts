@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { K3S_TARGET } from '../../../config';
-import { ChartStore, findHelm, HelmBinary, HelmRenderer, RenderCache } from '../../../lib';
+import { K3S_TARGET } from '../../../config/kubernetes';
+import { ChartStore } from '../../../lib/helm/store';
+import { findHelm, HelmBinary } from '../../../lib/helm/binary';
+import { HelmRenderer } from '../../../lib/helm/renderer';
+import { RenderCache } from '../../../lib/helm/render-cache';
 import { fakeHelm, fixtureChart, fixtureStore, RUNNING_AS_ROOT, tmpDir } from '../../helpers';
 
 const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);

@@ -1,10 +1,13 @@
 import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { K3S_TARGET } from '../../../config';
+import { K3S_TARGET } from '../../../config/kubernetes';
 import { App, Chart } from 'cdk8s';
-import { ChartStore, HelmBinary, HelmRelease, HelmRenderer, LockedChart } from '../../../lib';
-import { renderReleases } from '../../../lib/helm/release';
+import { ChartStore } from '../../../lib/helm/store';
+import { HelmBinary } from '../../../lib/helm/binary';
+import { HelmRelease, renderReleases } from '../../../lib/helm/release';
+import { HelmRenderer } from '../../../lib/helm/renderer';
+import { LockedChart } from '../../../lib/helm/lock';
 import { fakeHelm, fixtureChart, fixtureStore, packageChart, processGone, ROOT, sha256Of, testHelm, testRenderer, tmpDir } from '../../helpers';
 
 /** A ConfigMap, so a fake helm that prints it has rendered something. */

@@ -2,8 +2,8 @@ import { execFileSync, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ChartStore, LockedChart } from '../../../lib';
-import { mirrorRoute, unpinnedNotice } from '../../../lib/helm/store';
+import { ChartStore, mirrorRoute, unpinnedNotice } from '../../../lib/helm/store';
+import { LockedChart } from '../../../lib/helm/lock';
 import { packageChart, RUNNING_AS_ROOT, tmpDir } from '../../helpers';
 
 const chart = (sha256?: string, c: Partial<LockedChart> = {}): LockedChart => ({ key: 'demo', repo: 'https://charts.example.com', chart: 'demo', version: '1.2.3', sha256, ...c });

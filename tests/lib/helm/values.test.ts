@@ -1,8 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkValuesDir } from '../../../lib';
-import { keyPathsOf, readValuesFile, valuesFileProblem } from '../../../lib/helm/values';
+import { checkValuesDir, keyPathsOf, readValuesFile, valuesFileProblem } from '../../../lib/helm/values';
 import { tmpDir } from '../../helpers';
 
 function valuesDir(files: Record<string, string>): string {
