@@ -13,7 +13,7 @@ export function readTextFile(file: string, what: string, options: { maxBytes: nu
   try {
     return readRegularFile(file, { maxBytes: options.maxBytes }).toString('utf8');
   } catch (e) {
-    if (e instanceof FileRefused) throw new Error(`${what} ${e.message}: ${options.fix}`);
+    if (e instanceof FileRefused) throw new Error(`${what} ${e.message}: ${e.reason === 'changed' ? 'run again, with nothing writing to it' : options.fix}`);
     throw e;
   }
 }

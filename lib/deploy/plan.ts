@@ -63,7 +63,10 @@ function presentPhases(dirs: readonly string[]): Array<{ phase: Phase; files: st
  */
 export function readinessWaits(objects: readonly any[], file: string): Wait[] {
   const waits: Wait[] = [];
-  const crds = objects.filter((o) => isCrd({ apiVersion: String(o.apiVersion), kind: o.kind })).map((o) => String(o.metadata?.name));
+  const crds = objects.filter((o) => isCrd({ apiVersion: String(o.apiVersion), kind: o.kind })).map((o): string => {
+    if (typeof o.metadata?.name !== 'string' || o.metadata.name === '') throw new Error(`${file}: ${describeObject(o)} has no name: run npm run synth to write it again`);
+    return o.metadata.name;
+  });
   if (crds.length) waits.push({ type: 'established', crds });
   const workloads = objects
     .filter((o) => WORKLOAD_KINDS.has(o.kind) && o.metadata?.annotations?.[READY_BEFORE_NEXT_PHASE] === 'true')

@@ -100,7 +100,7 @@ export class ChartLock {
     } catch (e) {
       if (!(e instanceof FileRefused)) throw e;
       if (e.reason === 'missing') throw new Error(`chart lock ${file} is missing: restore it from git`);
-      throw new Error(`chart lock ${e.message}: ${e.reason === 'unreadable' ? 'make it readable by this user' : 'the lock is a small YAML file; restore it from git'}`);
+      throw new Error(`chart lock ${e.message}: ${e.reason === 'unreadable' ? 'make it readable by this user' : e.reason === 'changed' ? 'run again, with nothing writing to it' : 'the lock is a small YAML file; restore it from git'}`);
     }
     let doc: any;
     try {

@@ -123,7 +123,7 @@ export function readRegularFile(file: string, options: ReadRegularFileOptions): 
   try {
     const opened = fs.fstatSync(fd);
     if (!opened.isFile() || opened.ino !== st.ino || opened.dev !== st.dev) {
-      throw new FileRefused(`${file} changed while it was read (now ${kindOf(opened)}): run again`, 'changed');
+      throw new FileRefused(`${file} changed while it was read (now ${kindOf(opened)})`, 'changed');
     }
     if (opened.size > options.maxBytes) throw new FileRefused(`${is} ${opened.size} bytes, more than the limit of ${formatBytes(options.maxBytes)}`, 'too-large');
     return readBounded(fd, file, options.maxBytes);

@@ -4,7 +4,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { assignPhase, Phase } from '../../lib/phases';
 import { ChartStore } from '../../lib/helm/store';
 import { HelmRelease, HelmReleaseProps, renderReleases } from '../../lib/helm/release';
-import { Manifest, checkInvariants, collectManifests } from '../../lib/manifests';
+import { Manifest, checkInvariants, collectManifests, describeObject, isCrd } from '../../lib/manifests';
 import { fixtureChart, fixtureStore, testRenderer, tmpDir } from '../helpers';
 
 const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -249,3 +249,158 @@ describe('collectManifests, the install order', () => {
 function assignPhaseOf(o: ApiObject): void {
   assignPhase(o, Phase.APPS);
 }
+
+describe('isCrd and describeObject', () => {
+  test('a CRD is the CustomResourceDefinition kind of apiextensions.k8s.io, whatever its version; not that kind of another group, nor another kind of that group', () => {
+    expect(isCrd({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' })).toBe(true);
+    expect(isCrd({ apiVersion: 'apiextensions.k8s.io/v1beta1', kind: 'CustomResourceDefinition' })).toBe(true);
+    expect(isCrd({ apiVersion: 'example.com/v1', kind: 'CustomResourceDefinition' })).toBe(false);
+    expect(isCrd({ apiVersion: 'v1', kind: 'CustomResourceDefinition' })).toBe(false);
+    expect(isCrd({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinitionList' })).toBe(false);
+    expect(isCrd({ apiVersion: 'apiextensions.crossplane.io/v1', kind: 'CompositeResourceDefinition' })).toBe(false);
+  });
+
+  test('names an object by kind, namespace and name, with "?" for what it lacks', () => {
+    expect(describeObject({ kind: 'ConfigMap', metadata: { name: 'c', namespace: 'demo' } })).toBe('ConfigMap demo/c');
+    expect(describeObject({ kind: 'ClusterRole', metadata: { name: 'r' } })).toBe('ClusterRole r');
+    expect(describeObject({ metadata: { name: 'x', namespace: 'demo' } })).toBe('? demo/x');
+    expect(describeObject({ kind: 'ConfigMap' })).toBe('ConfigMap ?');
+    expect(describeObject({})).toBe('? ?');
+  });
+});
+
+describe('collectManifests, the edges', () => {
+  let store: ChartStore;
+  beforeAll(() => {
+    store = fixtureStore('crd-in-template', 'crds-dir');
+  });
+
+  test('within the first phase, kinds go in helm\'s order (Namespace, CustomResourceDefinition, NetworkPolicy, ResourceQuota, LimitRange, PodDisruptionBudget), whatever the tree order', () => {
+    const chart = new Chart(new App(), 'c');
+    const first: Array<[string, string]> = [['policy/v1', 'PodDisruptionBudget'], ['v1', 'LimitRange'], ['v1', 'ResourceQuota'], ['networking.k8s.io/v1', 'NetworkPolicy']];
+    for (const [apiVersion, kind] of first) assignPhase(new ApiObject(chart, kind, { apiVersion, kind, metadata: { name: kind.toLowerCase(), namespace: 'demo' } }), Phase.FOUNDATIONS);
+    new ApiObject(chart, 'crd', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'things.example.com' }, spec: { group: 'example.com', names: { kind: 'Thing' }, scope: 'Namespaced' } });
+    new ApiObject(chart, 'ns', ns('demo'));
+    expect(summary(collectManifests(chart))).toEqual([
+      '1 Namespace -/demo', '1 CustomResourceDefinition -/things.example.com', '1 NetworkPolicy demo/networkpolicy',
+      '1 ResourceQuota demo/resourcequota', '1 LimitRange demo/limitrange', '1 PodDisruptionBudget demo/poddisruptionbudget',
+    ]);
+  });
+
+  test('objects of the same phase and kind keep their tree order', () => {
+    const chart = new Chart(new App(), 'c');
+    new ApiObject(chart, 'ns', ns('demo'));
+    const names = ['m', 'c', 'x', 'a', 'q', 'b', 'z', 'd', 'k', 'e', 'y', 'f'];
+    for (const n of names) new ApiObject(chart, n, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n, namespace: 'demo' } });
+    expect(summary(collectManifests(chart))).toEqual(['1 Namespace -/demo', ...names.map((n) => `4 ConfigMap demo/${n}`)]);
+  });
+
+  test('writes each object\'s phase into the annotation asked for, keeping its other annotations; writes none when not asked', () => {
+    const build = () => {
+      const chart = new Chart(new App(), 'c');
+      new ApiObject(chart, 'ns', ns('demo'));
+      new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'demo', annotations: { team: 'data' } } });
+      return chart;
+    };
+    expect(collectManifests(build(), { phaseAnnotation: 'argocd.argoproj.io/sync-wave' }).map((m) => m.object.metadata.annotations)).toEqual([
+      { 'argocd.argoproj.io/sync-wave': '1' },
+      { 'team': 'data', 'argocd.argoproj.io/sync-wave': '4' },
+    ]);
+    expect(collectManifests(build()).map((m) => m.object.metadata.annotations)).toEqual([undefined, { team: 'data' }]);
+  });
+
+  test('a Namespace kind of another group is a custom resource, not a Namespace: it goes after its CRD and creates no namespace', () => {
+    const chart = new Chart(new App(), 'c');
+    new ApiObject(chart, 'crd', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'namespaces.example.com' }, spec: { group: 'example.com', names: { kind: 'Namespace' }, scope: 'Cluster' } });
+    new ApiObject(chart, 'ns', { apiVersion: 'example.com/v1', kind: 'Namespace', metadata: { name: 'demo' } });
+    expect(summary(collectManifests(chart))).toEqual(['1 CustomResourceDefinition -/namespaces.example.com', '3 Namespace -/demo']);
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'demo' } });
+    expect(() => collectManifests(chart)).toThrow(new Error(
+      'the output is not consistent:\nConfigMap demo/c (c/cm): namespace "demo" is not created by the output: add a Namespace object'));
+  });
+
+  test('fails with every validation error of the tree, one a line', () => {
+    const chart = new Chart(new App(), 'c');
+    chart.node.addValidation({ validate: () => ['something is off', 'something else is off'] });
+    const child = new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } });
+    child.node.addValidation({ validate: () => ['bad child'] });
+    expect(() => collectManifests(chart)).toThrow(new Error('validation failed:\nc: something is off\nc: something else is off\nc/cm: bad child'));
+  });
+
+  test('fails with every inconsistency, one a line', () => {
+    const chart = new Chart(new App(), 'c');
+    new ApiObject(chart, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'ghost' } });
+    new ApiObject(chart, 'b', { apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't', namespace: 'default' } });
+    expect(() => collectManifests(chart)).toThrow(new Error([
+      'the output is not consistent:',
+      'Thing default/t (c/b): no CustomResourceDefinition for example.com/Thing in the output: add the chart or CRD that defines it',
+      'ConfigMap ghost/x (c/a): namespace "ghost" is not created by the output: add a Namespace object',
+    ].join('\n')));
+  });
+
+  test('a CRD given a namespace loses it', () => {
+    const chart = new Chart(new App(), 'c');
+    new ApiObject(chart, 'crd', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'things.example.com', namespace: 'demo' }, spec: { group: 'example.com', names: { kind: 'Thing' }, scope: 'Namespaced' } });
+    const [crd] = collectManifests(chart);
+    expect(crd.object.metadata).toEqual({ name: 'things.example.com' });
+  });
+
+  test('an object of a release inside another release gets the namespace of the innermost one', async () => {
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    new ApiObject(chart, 'ns-outer', ns('outer'));
+    new ApiObject(chart, 'ns-inner', ns('inner'));
+    const outer = new HelmRelease(chart, 'outer', { chart: fixtureChart('crds-dir', '0.2.0'), releaseName: 'o', namespace: 'outer' });
+    new HelmRelease(outer, 'inner', { chart: fixtureChart('crd-in-template', '0.1.0'), releaseName: 'i', namespace: 'inner' });
+    await renderReleases(app, testRenderer(store));
+    expect(summary(collectManifests(app))).toEqual([
+      '1 Namespace -/outer',
+      '1 Namespace -/inner',
+      // The inner release is a child of the outer one, made before the outer one's objects.
+      '1 CustomResourceDefinition -/widgets.fixtures.example.com',
+      '1 CustomResourceDefinition -/gadgets.fixtures.example.com',
+      '2 ConfigMap inner/i-config',
+      '2 ClusterRole -/i-reader',
+      '3 Gadget -/o-gadget',
+    ]);
+  });
+});
+
+describe('checkInvariants, what counts as a CRD or a Namespace', () => {
+  const cm = (name: string, namespace?: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...(namespace ? { namespace } : {}) } });
+
+  test('another kind named like a namespace does not create it', () => {
+    expect(checkInvariants([{ phase: Phase.FOUNDATIONS, object: cm('demo', 'default'), path: 'named' }, { phase: Phase.APPS, object: cm('c', 'demo'), path: 'cm' }])).toEqual([
+      'ConfigMap demo/c (cm): namespace "demo" is not created by the output: add a Namespace object']);
+  });
+
+  test('a Namespace kind of another group does not create the namespace', () => {
+    expect(checkInvariants([
+      { phase: Phase.FOUNDATIONS, object: { apiVersion: 'example.com/v1', kind: 'Namespace', metadata: { name: 'demo' } }, path: 'custom' },
+      { phase: Phase.APPS, object: cm('c', 'demo'), path: 'cm' },
+    ])).toEqual(['ConfigMap demo/c (cm): namespace "demo" is not created by the output: add a Namespace object']);
+  });
+
+  test('an object that describes a kind as a CRD does (a Crossplane CompositeResourceDefinition) defines no scope or phase rule for it', () => {
+    const xrd = {
+      apiVersion: 'apiextensions.crossplane.io/v1', kind: 'CompositeResourceDefinition', metadata: { name: 'xdatabases.example.org' },
+      spec: { group: 'example.org', names: { kind: 'XDatabase', plural: 'xdatabases' } },
+    };
+    expect(checkInvariants([
+      { phase: Phase.CUSTOM_RESOURCES, object: xrd, path: 'xrd' },
+      { phase: Phase.CUSTOM_RESOURCES, object: { apiVersion: 'example.org/v1', kind: 'XDatabase', metadata: { name: 'db' } }, path: 'db' },
+    ])).toEqual([]);
+  });
+
+  test('a CRD without names is checked without failing (the API server names what it lacks)', () => {
+    const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'broken.example.com' }, spec: { group: 'example.com' } };
+    expect(checkInvariants([{ phase: Phase.FOUNDATIONS, object: crd, path: 'crd' }])).toEqual([]);
+  });
+
+  test('an empty namespace is no namespace: two such objects of one kind and name are the same object', () => {
+    expect(checkInvariants([
+      { phase: Phase.APPS, object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' } }, path: '1' },
+      { phase: Phase.APPS, object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r', namespace: '' } }, path: '2' },
+    ])).toEqual(['ClusterRole r (2): the same object is also defined at 1: rename one']);
+  });
+});

@@ -107,3 +107,57 @@ describe('peekInstallationKey', () => {
     expect(peekInstallationKey({ file })).toBeUndefined();
   });
 });
+
+describe('installation key, what loadInstallationKey reports', () => {
+  test('an explicit key is reported as given, by its variable, not created', () => {
+    const file = path.join(tmpDir(), '.platform-key');
+    expect(loadInstallationKey({ explicit: 'f'.repeat(64), explicitName: 'PLATFORM_KEY', file })).toEqual({ key: 'f'.repeat(64), source: 'PLATFORM_KEY', created: false });
+    expect(loadInstallationKey({ explicit: 'f'.repeat(64), file })).toEqual({ key: 'f'.repeat(64), source: 'explicit', created: false });
+  });
+
+  test('a key file another process creates between the check and the write is never overwritten, and no temporary file is left', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, '.platform-key');
+    const theirs = `${'c'.repeat(64)}\n`;
+    fs.writeFileSync(file, theirs);
+    // The other process's file appears just after this one looked for it.
+    const existsSync = jest.spyOn(require('fs') as typeof fs, 'existsSync').mockImplementationOnce(() => false);
+    try {
+      let error: NodeJS.ErrnoException | undefined;
+      try {
+        loadInstallationKey({ file });
+      } catch (e) {
+        error = e as NodeJS.ErrnoException;
+      }
+      expect(error?.code).toBe('EEXIST');
+    } finally {
+      existsSync.mockRestore();
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe(theirs);
+    expect(fs.readdirSync(dir)).toEqual(['.platform-key']);
+  });
+});
+
+describe('peekInstallationKey, the size limit', () => {
+  // A key with trailing blanks: loadInstallationKey takes up to 1024 bytes and trims them.
+  const keyFile = (bytes: number) => {
+    const file = path.join(tmpDir(), '.platform-key');
+    const key = '7'.repeat(64);
+    fs.writeFileSync(file, `${key}\n${' '.repeat(bytes - 65)}`);
+    expect(fs.statSync(file).size).toBe(bytes);
+    return { file, key };
+  };
+
+  test('answers for a key file of exactly 1024 bytes, as loadInstallationKey reads it', () => {
+    const { file, key } = keyFile(1024);
+    expect(peekInstallationKey({ file })).toBe(key);
+    expect(loadInstallationKey({ file })).toEqual({ key, source: file, created: false });
+  });
+
+  test('gives nothing for a key file of 1025 bytes, which loadInstallationKey refuses', () => {
+    const { file } = keyFile(1025);
+    expect(peekInstallationKey({ file })).toBeUndefined();
+    expect(() => loadInstallationKey({ file })).toThrow(new Error(
+      `installation key file ${file} is 1025 bytes, more than the limit of 1 KiB: restore the key file (64 hex digits) from your backup, or set PLATFORM_KEY`));
+  });
+});

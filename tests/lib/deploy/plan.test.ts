@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { describePlan, planDeploy, planSecrets } from '../../../lib/deploy/plan';
+import { describePlan, planDeploy, planSecrets, readinessWaits } from '../../../lib/deploy/plan';
 import { Phase, PHASE_FILES, READY_BEFORE_NEXT_PHASE } from '../../../lib/phases';
 import { toYaml } from '../../../lib/output';
 import { tmpDir } from '../../helpers';
@@ -127,5 +127,107 @@ describe('planSecrets', () => {
     const dir = tmpDir();
     expect(() => planSecrets(dir)).toThrow(`no Secrets to apply: ${dir} holds no phase files (01-crds-namespaces/manifests.yaml, 02-controllers/manifests.yaml, ` +
       '03-custom-resources/manifests.yaml, 04-apps/manifests.yaml): run npm run synth first');
+  });
+});
+
+describe('planDeploy, the edges', () => {
+  test('skips empty, null and scalar documents among the objects of a phase file', () => {
+    const dir = path.join(tmpDir(), 'dist');
+    fs.mkdirSync(path.join(dir, '02-controllers'), { recursive: true });
+    const file = path.join(dir, PHASE_FILES[Phase.CONTROLLERS]);
+    fs.writeFileSync(file, `---\n---\nnull\n---\n42\n---\nplain text\n---\n${toYaml(deployment('ops', 'operator', true))}---\n~\n`);
+    expect(planDeploy(dir, `${dir}-secrets`)).toEqual([
+      { phase: Phase.CONTROLLERS, files: [file], waits: [{ type: 'rollout', workloads: [{ kind: 'Deployment', namespace: 'ops', name: 'operator' }] }] },
+    ]);
+  });
+
+  test('fails on a phase file that does not parse with the whole message: the file, the parser\'s first line and the fix', () => {
+    const dir = path.join(tmpDir(), 'dist');
+    fs.mkdirSync(path.join(dir, '01-crds-namespaces'), { recursive: true });
+    const file = path.join(dir, PHASE_FILES[Phase.FOUNDATIONS]);
+    fs.writeFileSync(file, 'a: [\n');
+    expect(() => planDeploy(dir, `${dir}-secrets`)).toThrow(new Error(
+      `${file} does not parse (unexpected end of the stream within a flow collection (2:1)): run npm run synth to write it again`));
+  });
+
+  test('names only the flat phase files of an earlier synth, in order, not the other files of the folder', () => {
+    const dir = path.join(tmpDir(), 'dist');
+    fs.mkdirSync(path.join(dir, 'k3d'), { recursive: true });
+    for (const f of ['04-apps.yaml', 'notes.txt', '02-controllers.yaml', 'README.md', '01-crds-namespaces.yaml']) fs.writeFileSync(path.join(dir, f), 'kind: Namespace\n');
+    expect(() => planDeploy(dir, `${dir}-secrets`)).toThrow(new Error(`${dir} holds phase files of an earlier synth (01-crds-namespaces.yaml, 02-controllers.yaml, 04-apps.yaml), ` +
+      'which wrote one file per phase; each phase is a folder now: run npm run synth to write them so'));
+  });
+
+  test('plans an output folder whose only phase also has a Secrets file; refuses a Secrets folder without an output folder', () => {
+    const root = tmpDir();
+    const dir = path.join(root, 'dist');
+    writePhases(dir, { [Phase.APPS]: [deployment('ops', 'web')] });
+    writePhases(`${dir}-secrets`, { [Phase.APPS]: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ops' }, data: { a: 'Yg==' } }] });
+    expect(planDeploy(dir, `${dir}-secrets`)).toEqual([
+      { phase: Phase.APPS, files: [path.join(dir, PHASE_FILES[Phase.APPS]), path.join(`${dir}-secrets`, PHASE_FILES[Phase.APPS])], waits: [] },
+    ]);
+    const missing = path.join(root, 'elsewhere');
+    expect(() => planDeploy(missing, `${dir}-secrets`)).toThrow(new Error(
+      `no phase files (01-crds-namespaces/manifests.yaml, 02-controllers/manifests.yaml, 03-custom-resources/manifests.yaml, 04-apps/manifests.yaml) in ${missing}: run npm run synth first`));
+  });
+});
+
+describe('readinessWaits', () => {
+  const ready = { [READY_BEFORE_NEXT_PHASE]: 'true' };
+
+  test('waits for marked Deployments, StatefulSets and DaemonSets alike, in their order, and for no unmarked or other kind', () => {
+    expect(readinessWaits([
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'data', annotations: ready } },
+      { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'ops', annotations: ready } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'operator', namespace: 'ops', annotations: ready } },
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'cache', namespace: 'data' } },
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'off', namespace: 'data', annotations: { [READY_BEFORE_NEXT_PHASE]: 'false' } } },
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', namespace: 'ops', annotations: ready } },
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job', namespace: 'ops', annotations: ready } },
+    ], 'f')).toEqual([{ type: 'rollout', workloads: [
+      { kind: 'StatefulSet', namespace: 'data', name: 'db' }, { kind: 'DaemonSet', namespace: 'ops', name: 'agent' }, { kind: 'Deployment', namespace: 'ops', name: 'operator' },
+    ] }]);
+  });
+
+  test('a workload without metadata does not stop the plan: an unmarked workload is not waited for', () => {
+    expect(readinessWaits([{ apiVersion: 'apps/v1', kind: 'Deployment' }, { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's', namespace: 'n' } }], 'f')).toEqual([]);
+  });
+
+  test('fails on a CRD without a name, naming the file and the fix, rather than wait for crd/undefined', () => {
+    for (const metadata of [undefined, {}]) {
+      expect(() => readinessWaits([{ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', ...(metadata ? { metadata } : {}) }], '/out/01-crds-namespaces/manifests.yaml'))
+        .toThrow(new Error('/out/01-crds-namespaces/manifests.yaml: CustomResourceDefinition ? has no name: run npm run synth to write it again'));
+    }
+  });
+
+  test('waits for CRDs of apiextensions.k8s.io only', () => {
+    expect(readinessWaits([
+      { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'a.example.com' } },
+      { apiVersion: 'example.com/v1', kind: 'CustomResourceDefinition', metadata: { name: 'b.example.com' } },
+      { apiVersion: 'apiextensions.k8s.io/v1beta1', kind: 'CustomResourceDefinition', metadata: { name: 'c.example.com' } },
+    ], 'f')).toEqual([{ type: 'established', crds: ['a.example.com', 'c.example.com'] }]);
+  });
+
+  test.each(['Deployment', 'StatefulSet', 'DaemonSet'])('fails on a marked %s without a namespace, naming the file, the object and the fix', (kind) => {
+    expect(() => readinessWaits([{ apiVersion: 'apps/v1', kind, metadata: { name: 'operator', annotations: ready } }], '/out/02-controllers/manifests.yaml')).toThrow(new Error(
+      `/out/02-controllers/manifests.yaml: ${kind} operator has no namespace: run npm run synth to write it again`));
+  });
+
+  test('planDeploy refuses a marked workload without a namespace, naming the phase file', () => {
+    const dir = path.join(tmpDir(), 'dist');
+    writePhases(dir, { [Phase.CONTROLLERS]: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', annotations: ready } }] });
+    expect(() => planDeploy(dir, `${dir}-secrets`)).toThrow(new Error(
+      `${path.join(dir, PHASE_FILES[Phase.CONTROLLERS])}: StatefulSet db has no namespace: run npm run synth to write it again`));
+  });
+});
+
+describe('describePlan, the paths', () => {
+  const plan = (files: string[]) => [{ phase: Phase.APPS, files, waits: [] }];
+
+  test('shows a file relative to the folder given, as "." when it is that folder, and as given without one', () => {
+    expect(describePlan(plan(['/w/dist/04-apps/manifests.yaml', '/w']), { kubectl: 'kubectl', timeoutSeconds: 5, relativeTo: '/w' })).toBe([
+      'phase 4 (04-apps)', '  apply: kubectl apply --server-side -f dist/04-apps/manifests.yaml -f .', 'kubectl: kubectl; each wait gives up after 5 s'].join('\n'));
+    expect(describePlan(plan(['/w/dist/04-apps/manifests.yaml']), { kubectl: 'kubectl', timeoutSeconds: 5 })).toBe([
+      'phase 4 (04-apps)', '  apply: kubectl apply --server-side -f /w/dist/04-apps/manifests.yaml', 'kubectl: kubectl; each wait gives up after 5 s'].join('\n'));
   });
 });

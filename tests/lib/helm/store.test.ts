@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ChartStore, mirrorRoute, unpinnedNotice } from '../../../lib/helm/store';
+import { ChartStore, exists, mirrorRoute, readChartArchive, unpinnedNotice } from '../../../lib/helm/store';
 import { LockedChart } from '../../../lib/helm/lock';
 import { packageChart, RUNNING_AS_ROOT, tmpDir } from '../../helpers';
 
@@ -173,5 +173,85 @@ describe('ChartStore', () => {
     const started = Date.now();
     expect(() => small.check(locked)).toThrow(new Error(message(small, file)));
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+  test('fails on a dangling symlink where the archive should be, saying where it leads and how to get the archive', () => {
+    fs.symlinkSync('gone.tgz', file);
+    expect(() => store.check(chart())).toThrow(new Error(`chart "demo" (demo 1.2.3): archive ${file} is a symlink to gone.tgz, which does not exist: ` +
+      `run \`npm run charts:pull\` (${OFFLINE}), or set CHART_STORE to a folder that holds it`));
+  });
+
+  test('fails on an archive that is swapped while it is read, saying to run again', () => {
+    fs.copyFileSync(archive, file);
+    const real = fs.fstatSync;
+    jest.spyOn(require('fs') as typeof fs, 'fstatSync').mockImplementationOnce(((fd: number) => {
+      const st = real(fd);
+      return Object.assign(Object.create(Object.getPrototypeOf(st)), st, { ino: st.ino + 1 });
+    }) as typeof fs.fstatSync);
+    expect(() => store.check(chart())).toThrow(new Error(`chart "demo" (demo 1.2.3): archive ${file} changed while it was read (now a regular file): ` +
+      'run again, with nothing writing to the chart store'));
+  });
+
+  test('readChartArchive gives each refusal its own fix: those of the chart store unless others are given', () => {
+    const missing = path.join(store.dir, 'demo-9.9.9.tgz');
+    expect(() => readChartArchive(missing, chart(), store.dir)).toThrow(new Error(`chart "demo" (demo 1.2.3): archive ${missing} does not exist: ` +
+      `run \`npm run charts:pull\` (${OFFLINE}), or set CHART_STORE to a folder that holds it`));
+    const fixes = { 'missing': 'M', 'unreadable': 'U', 'not-a-file': 'N', 'outside': 'O', 'too-large': 'T', 'changed': 'C', 'unusable': 'X' };
+    expect(() => readChartArchive(missing, chart(), store.dir, { fixes })).toThrow(new Error(`chart "demo" (demo 1.2.3): archive ${missing} does not exist: M`));
+    fs.mkdirSync(file);
+    expect(() => readChartArchive(file, chart(), store.dir, { fixes })).toThrow(new Error(`chart "demo" (demo 1.2.3): archive ${file} is a folder, not a regular file: N`));
+  });
+
+  test('find tells what is wrong with a file it cannot use, without the fix', () => {
+    fs.mkdirSync(file);
+    expect(store.find(chart())).toEqual({ found: 'unusable', problem: `${file} is a folder, not a regular file` });
+    fs.rmdirSync(file);
+    fs.symlinkSync(archive, file);
+    expect(store.find(chart())).toEqual({ found: 'unusable', problem: `${file} leads to ${fs.realpathSync(archive)}, outside ${store.dir}` });
+  });
+
+  test('fails on a store that is a file, not a folder, saying so', () => {
+    const notDir = new ChartStore(path.join(store.dir, 'store.txt'));
+    fs.writeFileSync(notDir.dir, 'a file');
+    expect(() => notDir.check(chart())).toThrow(new Error(`chart "demo" (demo 1.2.3): the chart store ${notDir.dir} is not a folder: set CHART_STORE to the folder that holds the archives`));
+  });
+
+  test.each(['EACCES', 'EPERM'])('fails on a store whose folder cannot be looked at (%s), saying permission is denied', (code) => {
+    const denied = Object.assign(new Error(`${code}: operation not permitted`), { code });
+    jest.spyOn(require('fs') as typeof fs, 'statSync').mockImplementationOnce(() => { throw denied; });
+    expect(() => store.check(chart())).toThrow(new Error(`chart "demo" (demo 1.2.3): the chart store ${store.dir} cannot be read: permission denied: make it readable by this user`));
+  });
+
+  test(`an archive the store's folder does not let it look at is unreadable, not missing${RUNNING_AS_ROOT ? ' (the error is injected: root reads anything)' : ''}`, () => {
+    fs.copyFileSync(archive, file);
+    if (RUNNING_AS_ROOT) {
+      const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      const real = fs.lstatSync;
+      jest.spyOn(require('fs') as typeof fs, 'lstatSync').mockImplementation(((p: string, ...rest: unknown[]) => {
+        if (p === file) throw denied;
+        return (real as (...a: unknown[]) => unknown)(p, ...rest);
+      }) as typeof fs.lstatSync);
+    } else {
+      fs.chmodSync(store.dir, 0o600); // readable, not searchable: its entries cannot be looked at
+    }
+    try {
+      expect(exists(file)).toBe(true);
+      expect(() => store.check(chart())).toThrow(new Error(`chart "demo" (demo 1.2.3): archive ${file} cannot be read: permission denied: ` +
+        'make the chart store and the archive readable by this user'));
+    } finally {
+      fs.chmodSync(store.dir, 0o700);
+    }
+  });
+
+  test('exists tells a dangling symlink from nothing at all', () => {
+    expect(exists(file)).toBe(false);
+    fs.symlinkSync('gone.tgz', file);
+    expect(exists(file)).toBe(true);
+  });
+
+  (fs.existsSync('/proc/self/fd') ? test : test.skip)('put leaves no file open behind it', () => {
+    const open = () => fs.readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 3; i++) store.put(chart(), fs.readFileSync(archive));
+    expect(open()).toBe(before);
   });
 });
