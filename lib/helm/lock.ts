@@ -37,7 +37,8 @@ function shown(value: unknown): string {
 }
 
 function isRepoUrl(value: string): boolean {
-  if (/\s/.test(value)) return false;
+  // The URL parser takes https:charts.example.com as https://charts.example.com; helm does not.
+  if (/\s/.test(value) || !/^[a-z]+:\/\//i.test(value)) return false;
   try {
     const url = new URL(value);
     return ['https:', 'http:', 'oci:'].includes(url.protocol) && url.host !== '';

@@ -111,7 +111,12 @@ class MutationTestEnvironment extends NodeEnvironment {
     }
     const context = this.stryker();
     if (!context) return;
-    if (event.name === 'setup') {
+    if (event.name === 'test_skip' || event.name === 'test_todo') {
+      // Stryker's environment names the running test at test_start and forgets it at test_done, which a
+      // skipped test never reaches: the next file's module code would be credited to the skipped test.
+      context.currentTestId = undefined;
+    } else if (event.name === 'setup') {
+      context.currentTestId = undefined;
       // Before jest loads the test file: remember the static counts, to tell this file's loading apart.
       this.staticBefore = { ...context.mutantCoverage.static };
     } else if (event.name === 'run_start') {

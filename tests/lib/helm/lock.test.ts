@@ -190,12 +190,12 @@ describe('ChartLock', () => {
       'use lowercase letters, digits and "-" (at most 63, starting and ending with a letter or digit), such as the chart\'s name'));
   });
 
-  test.each(['https://charts.example.com', 'http://charts.example.com', 'oci://registry.example.com/charts', 'https://charts.example.com:8443/a/b/', 'oci://x'])(
+  test.each(['https://charts.example.com', 'HTTPS://charts.example.com', 'http://charts.example.com', 'oci://registry.example.com/charts', 'https://charts.example.com:8443/a/b/', 'oci://x'])(
     'accepts the repository %s', (url) => {
       expect(problemsOf(`repo: ${url}\nchart: demo\nversion: 1.0.0`)).toEqual([]);
     });
 
-  test.each(['file:///etc', 'ftp://charts.example.com', 'oci://', 'oci:///charts', 'https://', 'charts.example.com', 'https://charts.example.com/my charts',
+  test.each(['file:///etc', 'ftp://charts.example.com', 'oci://', 'oci:///charts', 'https://', 'charts.example.com', 'https:charts.example.com', 'https:/charts.example.com', 'https://charts.example.com/my charts',
     'https://charts.example.com/\tx', ' https://charts.example.com', 'https://charts.example.com\n'])('refuses %j as a repository', (url) => {
     expect(problemsOf(`repo: ${JSON.stringify(url)}\nchart: demo\nversion: 1.0.0`)).toEqual([notHttp(JSON.stringify(url))]);
   });
