@@ -198,6 +198,8 @@ describe('readinessWaits', () => {
       expect(() => readinessWaits([{ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', ...(metadata ? { metadata } : {}) }], '/out/01-crds-namespaces/manifests.yaml'))
         .toThrow(new Error('/out/01-crds-namespaces/manifests.yaml: CustomResourceDefinition ? has no name: run npm run synth to write it again'));
     }
+    expect(() => readinessWaits([{ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: '' } }], 'f'))
+      .toThrow(/^f: CustomResourceDefinition +has no name: run npm run synth to write it again$/);
   });
 
   test('waits for CRDs of apiextensions.k8s.io only', () => {
