@@ -84,8 +84,13 @@ describe('the platform, offline', () => {
     expect(phase('Deployment', 'nginx')).toBe(Phase.APPS);
   });
 
-  test('every object carries its phase as Argo CD\'s sync wave', () => {
-    for (const m of manifests) expect([m.object.metadata.name, m.object.metadata.annotations?.[ARGO_CD_SYNC_WAVE]]).toEqual([m.object.metadata.name, String(m.phase)]);
+  test('every object carries, as Argo CD\'s sync wave, the number of the phase folder it is written to', () => {
+    for (const dir of [outdir, `${outdir}-secrets`]) {
+      const files = readOutputTree(dir);
+      for (const [phase, file] of Object.entries(PHASE_FILES)) {
+        for (const o of loadAll(files[file] ?? '')) expect([file, o.kind, o.metadata.name, o.metadata.annotations?.[ARGO_CD_SYNC_WAVE]]).toEqual([file, o.kind, o.metadata.name, phase]);
+      }
+    }
   });
 
   test('every release renders into its own namespace', () => {

@@ -29,7 +29,8 @@ describe('npm run deploy', () => {
     const res = spawnSync(tsx, ['main.ts'], {
       cwd: ROOT, encoding: 'utf8', env: childEnv({ CHART_STORE: store.dir, CHART_LOCK: lock.file, CDK8S_OUTDIR: outdir }),
     });
-    expect(res.stderr).toContain('wrote');
+    expect([res.status, res.stderr.split('\n').find((l) => l.startsWith('wrote '))]).toEqual([0, expect.stringMatching(/^wrote \d+ objects to .*dist\/ \(01-crds-namespaces: \d+, 02-controllers: \d+, 03-custom-resources: \d+, 04-apps: \d+\)/)]);
+    expect(fs.readdirSync(outdir).sort()).toEqual(['.synth-manifest', '01-crds-namespaces', '02-controllers', '03-custom-resources', '04-apps', 'k3d']);
   });
   const deploy = (args: string[], kubectl: string, cwd = ROOT) => spawnSync(tsx, [path.join(ROOT, 'scripts/deploy.ts'), ...args], {
     cwd, encoding: 'utf8', env: childEnv({ CDK8S_OUTDIR: outdir, KUBECTL: kubectl }),
