@@ -25,20 +25,29 @@ export function loadInstallationKey(options: { explicit?: string; explicitName?:
     }
     return { key: options.explicit, source: options.explicitName ?? 'explicit', created: false };
   }
-  if (fs.existsSync(options.file)) {
-    const key = readTextFile(options.file, 'installation key file', {
-      maxBytes: 1024, fix: 'restore the key file (64 hex digits) from your backup, or set PLATFORM_KEY',
-    }).trim();
-    if (!KEY.test(key)) {
-      throw new Error(`installation key file ${options.file} does not hold 64 lowercase hex digits: restore it from your backup, or delete it to start a new installation (every derived secret changes)`);
-    }
-    return { key, source: options.file, created: false };
-  }
+  if (fs.existsSync(options.file)) return readKeyFile(options.file);
   fs.mkdirSync(path.dirname(options.file), { recursive: true });
   const key = randomBytes(32).toString('hex');
   // Irreplaceable: flushed to disk before it is linked into place, and never over an existing file.
-  writeFileAtomically(options.file, `${key}\n`, { mode: 0o600, noClobber: true });
+  try {
+    writeFileAtomically(options.file, `${key}\n`, { mode: 0o600, noClobber: true });
+  } catch (e) {
+    // Another synth created the key between the look and the write: the key is theirs, and so is ours.
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return readKeyFile(options.file);
+    throw e;
+  }
   return { key, source: options.file, created: true };
+}
+
+/** The key in an existing key file. */
+function readKeyFile(file: string): InstallationKey {
+  const key = readTextFile(file, 'installation key file', {
+    maxBytes: 1024, fix: 'restore the key file (64 hex digits) from your backup, or set PLATFORM_KEY',
+  }).trim();
+  if (!KEY.test(key)) {
+    throw new Error(`installation key file ${file} does not hold 64 lowercase hex digits: restore it from your backup, or delete it to start a new installation (every derived secret changes)`);
+  }
+  return { key, source: file, created: false };
 }
 
 /**
