@@ -2,7 +2,7 @@
 // its path and what it is, before anything is read), and writing a file so a crash leaves all or nothing.
 import * as fs from 'fs';
 import * as path from 'path';
-import { FileRefused, readRegularFile } from './helm/regular-file';
+import { CHANGED_WHILE_READ_FIX, FileRefused, readRegularFile } from './helm/regular-file';
 
 /**
  * The text of `file`, `what` it is named in messages (e.g. "configuration file"): a regular file (a symlink
@@ -13,7 +13,7 @@ export function readTextFile(file: string, what: string, options: { maxBytes: nu
   try {
     return readRegularFile(file, { maxBytes: options.maxBytes }).toString('utf8');
   } catch (e) {
-    if (e instanceof FileRefused) throw new Error(`${what} ${e.message}: ${e.reason === 'changed' ? 'run again, with nothing writing to it' : options.fix}`);
+    if (e instanceof FileRefused) throw new Error(`${what} ${e.message}: ${e.reason === 'changed' ? CHANGED_WHILE_READ_FIX : options.fix}`);
     throw e;
   }
 }

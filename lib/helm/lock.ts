@@ -1,7 +1,7 @@
 import * as yaml from 'js-yaml';
 import { writeFileAtomically } from '../files';
 import { MiB } from './bytes';
-import { FileRefused, readRegularFile } from './regular-file';
+import { CHANGED_WHILE_READ_FIX, FileRefused, readRegularFile } from './regular-file';
 import { describeYamlError } from './yaml-error';
 
 /** One pinned chart: where it comes from and, once pulled, the sha256 of its archive. */
@@ -101,7 +101,7 @@ export class ChartLock {
     } catch (e) {
       if (!(e instanceof FileRefused)) throw e;
       if (e.reason === 'missing') throw new Error(`chart lock ${file} is missing: restore it from git`);
-      throw new Error(`chart lock ${e.message}: ${e.reason === 'unreadable' ? 'make it readable by this user' : e.reason === 'changed' ? 'run again, with nothing writing to it' : 'the lock is a small YAML file; restore it from git'}`);
+      throw new Error(`chart lock ${e.message}: ${e.reason === 'unreadable' ? 'make it readable by this user' : e.reason === 'changed' ? CHANGED_WHILE_READ_FIX : 'the lock is a small YAML file; restore it from git'}`);
     }
     let doc: any;
     try {

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { HelmBinary, isolatedHelmEnv } from './binary';
 import { MiB } from './bytes';
 import { ChartLock, LockedChart } from './lock';
-import { FileRefused, readRegularFile } from './regular-file';
+import { CHANGED_WHILE_READ_FIX, FileRefused, readRegularFile } from './regular-file';
 import { runBoundedSync, RunStopped } from './run';
 import { createRunFolder, removeStaleRunFolders } from './run-folder';
 import { ArchiveFixes, archiveName, ChartStore, exists, mirrorLockFile, mirrorRoute, readChartArchive, removeIfEmpty, StoredArchive } from './store';
@@ -385,7 +385,7 @@ function checkMirrorTarget(file: string, lock: ChartLock, store: ChartStore): vo
     head = readRegularFile(file, { maxBytes: MiB }).toString('utf8');
   } catch (e) {
     if (!(e instanceof FileRefused)) throw e;
-    throw new Error(`--mirror-lock ${e.message}: ${e.reason === 'changed' ? 'run again, with nothing writing to it' : elsewhere}`);
+    throw new Error(`--mirror-lock ${e.message}: ${e.reason === 'changed' ? CHANGED_WHILE_READ_FIX : elsewhere}`);
   }
   if (!head.startsWith(MIRROR_LOCK_MARK)) {
     throw new Error(`--mirror-lock ${file} exists and is not a mirror lock (it does not start with "${MIRROR_LOCK_MARK}"), so it is not replaced: ${elsewhere}, or move it away`);

@@ -9,6 +9,9 @@ import { formatBytes } from './bytes';
 export type FileRefusal = 'missing' | 'unreadable' | 'not-a-file' | 'outside' | 'too-large' | 'changed';
 
 /** A refused file; the message starts with the file's path. */
+/** The fix for a file that changed while it was read (reason 'changed'). */
+export const CHANGED_WHILE_READ_FIX = 'run again, with nothing writing to it';
+
 export class FileRefused extends Error {
   constructor(message: string, public readonly reason: FileRefusal) {
     super(message);
