@@ -11,7 +11,7 @@
 const fs = require('fs');
 const path = require('path');
 const NodeEnvironment = require('jest-environment-node').TestEnvironment;
-const { sourcesOfMutants } = require('./sources');
+const { sourceOfTestFile, sourcesOfMutants } = require('./sources');
 
 /** `describe` names joined, then the test's: the id Stryker's environment gives a test. */
 function fullName(test) {
@@ -71,9 +71,8 @@ class MutationTestEnvironment extends NodeEnvironment {
   constructor(config, context) {
     super(config, context);
     this.rootDir = config.projectConfig.rootDir;
-    // tests/lib/helm/lock.test.ts tests lib/helm/lock.ts; tests/config/load.test.ts, config/load.ts.
     this.testPath = context.testPath;
-    this.ownSource = path.relative(path.join(this.rootDir, 'tests'), context.testPath).split(path.sep).join('/').replace(/\.test\.ts$/, '.ts');
+    this.ownSource = sourceOfTestFile(this.rootDir, context.testPath);
   }
 
   /** Stryker's context (the `__stryker__` global), once its environment has put it there. */

@@ -31,4 +31,9 @@ function testFileOf(rootDir, source) {
   return path.join(rootDir, 'tests', source.replace(/\.ts$/, '.test.ts'));
 }
 
-module.exports = { sourcesOfMutants, testFileOf };
+/** The source file a test file tests, relative to `rootDir` (lib/helm/lock.ts for tests/lib/helm/lock.test.ts). */
+function sourceOfTestFile(rootDir, testFile) {
+  return path.relative(path.join(rootDir, 'tests'), testFile).split(path.sep).join('/').replace(/\.test\.ts$/, '.ts');
+}
+
+module.exports = { sourceOfTestFile, sourcesOfMutants, testFileOf };
