@@ -132,6 +132,22 @@ describe('installation key, what loadInstallationKey reports', () => {
   });
 });
 
+describe('installation key, a failed write', () => {
+  test('another error than an existing file (a full disk) is reported as it is, not as a missing key file', () => {
+    const file = path.join(tmpDir(), '.platform-key');
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const write = jest.spyOn(require('../../lib/files') as typeof import('../../lib/files'), 'writeFileAtomically').mockImplementationOnce(() => {
+      throw full;
+    });
+    try {
+      expect(() => loadInstallationKey({ file })).toThrow(full);
+    } finally {
+      write.mockRestore();
+    }
+    expect(fs.existsSync(file)).toBe(false);
+  });
+});
+
 describe('peekInstallationKey, the size limit', () => {
   // A key with trailing blanks: loadInstallationKey takes up to 1024 bytes and trims them.
   const keyFile = (bytes: number) => {
