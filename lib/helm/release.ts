@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assignPhase, Phase, READY_BEFORE_NEXT_PHASE } from '../phases';
 import { LockedChart } from './lock';
+import { RenderedApiObject } from './rendered-object';
 import { HelmRenderer, ReleaseRequest, RenderedObject } from './renderer';
 import { keyPathsOf, parseValues, readValuesFile } from './values';
 
@@ -175,7 +176,7 @@ export class HelmRelease extends Construct {
       let id = `${o.kind}-${name}`;
       if (seen.has(id)) id = `${o.kind}-${o.metadata.namespace ?? ''}-${name}`;
       seen.add(id);
-      return new ApiObject(this, id, o as any);
+      return new RenderedApiObject(this, id, o as any);
     });
     for (const patch of this.patches) patch(this.rendered);
   }
