@@ -14,7 +14,7 @@ import {
 } from './config';
 import {
   ARGO_CD_SYNC_WAVE, carriesSecretData, checkSynthesis, CommandSpec, helpText, HelmRenderer, InputStates, loadInstallationKey, Manifest, parseCommandLine,
-  PHASE_FOLDERS, fileForOutput, RenderCache, saveRecord, startCommand, synthesize, toYaml,
+  PHASE_FOLDERS, fileForOutput, folderForOutput, RenderCache, saveRecord, startCommand, synthesize, toYaml,
 } from './lib';
 
 export const SYNTH_COMMAND = {
@@ -118,7 +118,7 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   const k3d = k3dClusterConfig(config);
   const synthOptions = {
     renderer, phaseAnnotation: ARGO_CD_SYNC_WAVE, files: new Map(k3d ? [[K3D_CONFIG_FILE, toYaml(k3d)]] : []), validationCacheDir: caches?.validation,
-    gitops: config.gitops, yamlCacheFile: caches && fileForOutput(caches.yaml, paths.outdir), ...progress(step),
+    gitops: config.gitops, yamlCacheDir: caches && folderForOutput(caches.yaml, paths.outdir), ...progress(step),
   };
   if (check) {
     await checkSynthesis([first.app, build().app], { ...synthOptions, outdir: paths.outdir });

@@ -75,11 +75,19 @@ export function fileForOutput(dir: string, outdir: string): string {
   return path.join(dir, `${sha256Hex(path.resolve(outdir))}.json`);
 }
 
-/** Removes all but the `keep` most recently written files named like fileForOutput's in `dir`. */
-export function keepNewest(dir: string, keep: number): void {
+/** The folder in `dir` that belongs to one output folder: named by the digest of its path. */
+export function folderForOutput(dir: string, outdir: string): string {
+  return path.join(dir, sha256Hex(path.resolve(outdir)));
+}
+
+/**
+ * Removes all but the `keep` most recently modified entries of `dir` named like fileForOutput's files
+ * (or, given `names`, like those), folders with what they hold.
+ */
+export function keepNewest(dir: string, keep: number, names: RegExp = /^[0-9a-f]{64}\.json$/): void {
   try {
-    const files = fs.readdirSync(dir).filter((n) => /^[0-9a-f]{64}\.json$/.test(n))
+    const entries = fs.readdirSync(dir).filter((n) => names.test(n))
       .map((n) => ({ n, t: fs.statSync(path.join(dir, n)).mtimeMs })).sort((a, b) => b.t - a.t);
-    for (const { n } of files.slice(keep)) fs.rmSync(path.join(dir, n), { force: true });
+    for (const { n } of entries.slice(keep)) fs.rmSync(path.join(dir, n), { recursive: true, force: true });
   } catch { /* kept a little longer */ }
 }

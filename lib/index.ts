@@ -18,7 +18,7 @@ export { ARGO_CD_SYNC_WAVE, assignPhase, Phase, PHASE_FILES, PHASE_FOLDERS } fro
 export { checkSynthesis, synthesize } from './synth';
 export { deriveSecret, loadInstallationKey } from './secrets';
 export { InputStates, saveRecord } from './synth-record';
-export { fileForOutput } from './cache-files';
+export { fileForOutput, folderForOutput } from './cache-files';
 export { BUILT_IN_SCHEMA_VERSION } from './validation';
 export { quickCheck, quickCheckable } from './schema-check';
 export { findTool } from './tools';

@@ -21,8 +21,8 @@ export interface RenderOptions extends CollectOptions {
   readonly onValidated?: (report: ValidationReport, ms: number) => void;
   /** Where compiled validators and the digests of passing objects are kept for the next run. @default - none */
   readonly validationCacheDir?: string;
-  /** Where the YAML of each object is kept for the next run (one file per output). @default - none: every object is dumped */
-  readonly yamlCacheFile?: string;
+  /** Where the YAML of each object is kept for the next run (one folder per output, see folderForOutput). @default - none: every object is dumped */
+  readonly yamlCacheDir?: string;
   /** The GitOps objects to write under gitops/ (Flux or Argo CD), checked against the output. @default - none */
   readonly gitops?: GitOpsOptions;
 }
@@ -49,7 +49,7 @@ export async function renderTree(root: Construct, options: RenderOptions): Promi
   const start = performance.now();
   const report = validateManifests(manifests, (m) => `${carriesSecretData(m.object) ? '(secrets) ' : ''}${PHASE_FILES[m.phase]}`, { cacheDir: options.validationCacheDir });
   options.onValidated?.(report, performance.now() - start);
-  const yaml = options.yamlCacheFile ? new YamlCache(options.yamlCacheFile, toYaml) : undefined;
+  const yaml = options.yamlCacheDir ? new YamlCache(options.yamlCacheDir, toYaml) : undefined;
   const outputs = renderOutputs(manifests, yaml?.dump);
   yaml?.save();
   for (const [name, content] of options.files ?? []) {

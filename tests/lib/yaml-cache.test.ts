@@ -1,44 +1,66 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { sha256Hex } from '../../lib/cache-files';
 import { toYaml } from '../../lib/output';
 import { YamlCache } from '../../lib/yaml-cache';
 import { tmpDir } from '../helpers';
 
 describe('YamlCache', () => {
   const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 'multi\nline', b: '0755', c: 'yes' } };
+  const other = { ...configMap, metadata: { name: 'y' } };
   const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { password: 'c2VjcmV0' } };
+  const entryOf = (dir: string, object: unknown) => path.join(dir, `${sha256Hex(JSON.stringify(object))}.yaml`);
 
   /** A cache whose dumps are counted. */
-  const counted = (file: string) => {
+  const counted = (dir: string) => {
     const calls: unknown[] = [];
-    const cache = new YamlCache(file, (o) => {
+    const cache = new YamlCache(dir, (o) => {
       calls.push(o);
       return toYaml(o);
     });
     return { cache, calls };
   };
 
-  test('gives what toYaml gives, and the next run takes it from the file without dumping again', () => {
-    const file = path.join(tmpDir(), 'yaml', 'out.json');
-    const first = counted(file);
+  test('gives what toYaml gives, and the next run takes it from its private entry without dumping again', () => {
+    const dir = path.join(tmpDir(), 'yaml', 'out');
+    const first = counted(dir);
     expect(first.cache.dump(configMap)).toBe(toYaml(configMap));
+    expect(first.cache.dump(configMap)).toBe(toYaml(configMap));
+    expect(first.calls.length).toBe(1);
     first.cache.save();
-    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
-    const second = counted(file);
+    expect((fs.statSync(entryOf(dir, configMap)).mode & 0o777).toString(8)).toBe('600');
+    expect((fs.statSync(dir).mode & 0o777).toString(8)).toBe('700');
+    const second = counted(dir);
     expect(second.cache.dump(configMap)).toBe(toYaml(configMap));
     expect(second.calls).toEqual([]);
     expect(second.cache.dump({ ...configMap, data: { a: 'other' } })).toBe(toYaml({ ...configMap, data: { a: 'other' } }));
     expect(second.calls.length).toBe(1);
   });
 
+  test('writes only what a run dumped, and drops the entries no object of the run used', () => {
+    const dir = path.join(tmpDir(), 'out');
+    const first = counted(dir);
+    first.cache.dump(configMap);
+    first.cache.dump(other);
+    first.cache.save();
+    fs.utimesSync(entryOf(dir, configMap), new Date(0), new Date(0));
+    const second = counted(dir);
+    second.cache.dump(configMap);
+    second.cache.dump({ ...other, data: {} });
+    second.cache.save();
+    expect(fs.statSync(entryOf(dir, configMap)).mtimeMs).toBe(0);
+    expect(fs.readdirSync(dir).sort()).toEqual([entryOf(dir, configMap), entryOf(dir, { ...other, data: {} })].map((f) => path.basename(f)).sort());
+  });
+
   test('never keeps a Secret, nor an object JSON would not give back exactly', () => {
-    const file = path.join(tmpDir(), 'out.json');
-    const first = counted(file);
+    const dir = path.join(tmpDir(), 'out');
+    const first = counted(dir);
     first.cache.dump(secret);
     first.cache.dump({ kind: 'X', at: new Date(0) });
+    first.cache.dump(configMap);
     first.cache.save();
-    expect(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '').not.toContain('c2VjcmV0');
-    const second = counted(file);
+    expect(fs.readdirSync(dir)).toEqual([path.basename(entryOf(dir, configMap))]);
+    const second = counted(dir);
     second.cache.dump(secret);
     expect(second.calls).toEqual([secret]);
   });
@@ -46,15 +68,47 @@ describe('YamlCache', () => {
   test.each([
     ['cut short', (t: string) => t.slice(0, t.length - 5)],
     ['with another YAML for the same object', (t: string) => t.replace('name: x', 'name: y')],
-    ['not JSON', () => 'garbage'],
-  ])('takes a file %s as empty', (_name, damage) => {
-    const file = path.join(tmpDir(), 'out.json');
-    const first = counted(file);
+    ['empty', () => ''],
+  ])('takes an entry %s as missing', (_name, damage) => {
+    const dir = path.join(tmpDir(), 'out');
+    const first = counted(dir);
     first.cache.dump(configMap);
     first.cache.save();
+    const file = entryOf(dir, configMap);
     fs.writeFileSync(file, damage(fs.readFileSync(file, 'utf8')));
-    const second = counted(file);
+    const second = counted(dir);
     expect(second.cache.dump(configMap)).toBe(toYaml(configMap));
     expect(second.calls.length).toBe(1);
+  });
+
+  test('takes a whole entry filed under another object\'s name as missing', () => {
+    const dir = path.join(tmpDir(), 'out');
+    const first = counted(dir);
+    first.cache.dump(configMap);
+    first.cache.dump(other);
+    first.cache.save();
+    fs.copyFileSync(entryOf(dir, other), entryOf(dir, configMap));
+    const second = counted(dir);
+    expect(second.cache.dump(configMap)).toBe(toYaml(configMap));
+    expect(second.calls).toEqual([configMap]);
+  });
+
+  test('keeps the folders of the 16 outputs written last, and removes the single files an earlier version kept', () => {
+    const root = tmpDir();
+    const folders = Array.from({ length: 17 }, (_, i) => path.join(root, sha256Hex(`output ${i}`)));
+    const legacy = path.join(root, `${sha256Hex('legacy')}.json`);
+    const unrelated = path.join(root, 'notes.txt');
+    fs.writeFileSync(legacy, '[]');
+    fs.writeFileSync(unrelated, 'mine');
+    folders.forEach((dir, i) => {
+      const cache = new YamlCache(dir, toYaml);
+      cache.dump({ ...configMap, metadata: { name: `c${i}` } });
+      cache.save();
+      fs.utimesSync(dir, new Date(1000 * (i + 1)), new Date(1000 * (i + 1)));
+    });
+    // The last save made its folder the newest; the oldest one went.
+    expect(folders.map((f) => fs.existsSync(f))).toEqual([false, ...Array(16).fill(true)]);
+    expect(fs.existsSync(legacy)).toBe(false);
+    expect(fs.readFileSync(unrelated, 'utf8')).toBe('mine');
   });
 });
