@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// `npm run build` (npm ci runs it as `prepare`): bundles launcher.ts and main.ts with esbuild into build/
-// (the packages stay in node_modules), and records what the bundles were made from: each source's size,
-// modification time and sha256, and the listing of each source folder. bin/synth.js asks `staleness()`
+// `npm run build` (npm ci runs it as `prepare`): bundles launcher.ts and main.ts with esbuild into build/,
+// and records what the bundles were made from: each source's size, modification time and sha256, and the
+// listing of each source folder. The packages synth always loads (cdk8s, cdk8s-plus-27, constructs, yaml,
+// js-yaml) go into the bundle: resolving and loading their hundreds of files one by one cost about 50 ms of
+// every synth. Those loaded only when needed, or from their own files, stay in node_modules (EXTERNAL); npm's
+// record of the installed packages is among the sources, so installing another version rebuilds. bin/synth.js asks `staleness()`
 // before every run and rebuilds when a source changed, so build/ is never older than the sources.
 'use strict';
 const crypto = require('crypto');
@@ -14,8 +17,13 @@ const INFO = path.join(BUILD, 'build-info.json');
 const ENTRIES = ['launcher.ts', 'main.ts'];
 /** Where the sources live: read before the bundle is made, so a file edited meanwhile is never recorded as built. */
 const SOURCE_FOLDERS = ['charts', 'config', 'imports', 'lib'];
-/** Files that change a bundle without being in it. */
-const CONFIG = ['package.json', 'tsconfig.json', 'scripts/build.js'];
+/** Files that change a bundle without being in it (npm's record of node_modules when there is one). */
+const CONFIG = ['package.json', 'tsconfig.json', 'scripts/build.js', 'node_modules/.package-lock.json'];
+/**
+ * Packages left in node_modules: loaded lazily, by computed names or for the files beside them (kubernetes-models
+ * by kind, ajv to word a failure, adm-zip to unpack helm, the layer's zip and esbuild itself).
+ */
+const EXTERNAL = ['kubernetes-models', 'kubernetes-models/*', '@kubernetes-models/*', 'ajv', 'ajv/*', 'adm-zip', '@aws-cdk/*', 'esbuild'];
 /** Names a source folder may gain that change how an import resolves. */
 const SOURCE = /\.(tsx?|jsx?|mts|cts|mjs|cjs|json)$/;
 const FORMAT = 'build-info 1';
@@ -99,9 +107,9 @@ function build() {
   try {
     const result = esbuild.buildSync({
       absWorkingDir: ROOT, entryPoints: ENTRIES, outdir: tmp, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-      packages: 'external', metafile: true, logLevel: 'error', legalComments: 'none',
+      external: EXTERNAL, metafile: true, logLevel: 'error', legalComments: 'none',
     });
-    const inputs = [...Object.keys(result.metafile.inputs), ...CONFIG].filter((rel) => !rel.includes('node_modules/'));
+    const inputs = [...Object.keys(result.metafile.inputs).filter((rel) => !rel.includes('node_modules/')), ...CONFIG.filter((rel) => fs.existsSync(path.join(ROOT, rel)))];
     const sources = {};
     for (const rel of [...new Set(inputs)].sort()) sources[rel] = before.get(rel) ?? sourceState(rel);
     const folders = {};
