@@ -6,13 +6,25 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cacheFolders, outputSettings, pathsFrom, shownFolder } from './config/paths';
 import { fileForOutput, sha256Hex } from './lib/cache-files';
+import { requireBundle } from './lib/code-cache';
 import { peekInstallationKey } from './lib/secrets';
 import { changeSince, readRecord } from './lib/synth-record';
 import { locateTool } from './lib/tools';
 import type { main as Main } from './main';
 
-/** A digest of what runs: both bundles, node, and the installed packages as npm recorded them. */
-function toolDigest(root: string): string {
+/** The bundle of the synth, and its bytes and sha256 (undefined when it cannot be read). */
+function readBundle(): { file: string; source?: Buffer; digest: string } {
+  const file = path.join(__dirname, 'main.js');
+  try {
+    const source = fs.readFileSync(file);
+    return { file, source, digest: sha256Hex(source) };
+  } catch {
+    return { file, digest: 'missing' };
+  }
+}
+
+/** A digest of what runs: both bundles (the synth's given by its digest), node, and the installed packages as npm recorded them. */
+function toolDigest(root: string, bundleDigest: string): string {
   const read = (file: string) => {
     try {
       return sha256Hex(fs.readFileSync(file));
@@ -20,7 +32,7 @@ function toolDigest(root: string): string {
       return 'missing';
     }
   };
-  const parts = [__filename, path.join(__dirname, 'main.js'), path.join(root, 'package-lock.json'), path.join(root, 'node_modules', '.package-lock.json')].map(read);
+  const parts = [read(__filename), bundleDigest, ...[path.join(root, 'package-lock.json'), path.join(root, 'node_modules', '.package-lock.json')].map(read)];
   return sha256Hex([process.version, process.arch, ...parts].join('\n'));
 }
 
@@ -38,7 +50,8 @@ export function whySynthesize(env: NodeJS.ProcessEnv, tool: string): { why: stri
 /** Runs `npm run synth`: stops when nothing changed, else loads and runs the synth. */
 export function launch(): void {
   const args = process.argv.slice(2);
-  const tool = toolDigest(path.resolve(__dirname, '..'));
+  const bundle = readBundle();
+  const tool = toolDigest(path.resolve(__dirname, '..'), bundle.digest);
   // Only a plain synth may stop early: --check, --no-cache and --help (and a bad argument) go to main.
   if (args.every((a) => a === '--quiet')) {
     const started = performance.now();
@@ -52,6 +65,8 @@ export function launch(): void {
     }
     if (!args.includes('--quiet')) process.stderr.write(`synthesizing: ${verdict.why}\n`);
   }
+  // With V8's code cache of the bundle when there is one (lib/code-cache.ts); `require` says why there is no bundle.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require(path.join(__dirname, 'main.js')) as { main: typeof Main }).main({ tool });
+  const synth = (bundle.source ? requireBundle(bundle.file, bundle.source, bundle.digest).exports : require(bundle.file)) as { main: typeof Main };
+  synth.main({ tool });
 }

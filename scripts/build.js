@@ -119,6 +119,8 @@ function build() {
       const name = entry.replace(/\.ts$/, '.js');
       outputs[`build/${name}`] = sha256(fs.readFileSync(path.join(tmp, name)));
       fs.renameSync(path.join(tmp, name), path.join(BUILD, name));
+      // V8's code cache of the bundle before (lib/code-cache.ts): the next synth makes one for this bundle.
+      fs.rmSync(path.join(BUILD, `${name}.code-cache`), { force: true });
     }
     const infoTmp = path.join(tmp, 'build-info.json');
     fs.writeFileSync(infoTmp, `${JSON.stringify({ format: FORMAT, sources, folders, outputs }, null, 1)}\n`);
