@@ -13,7 +13,7 @@ import {
   type Paths, REPOSITORY_ROOT, shownFolder,
 } from './config';
 import {
-  ARGO_CD_SYNC_WAVE, carriesSecretData, checkSynthesis, CommandSpec, helpText, HelmRenderer, InputStates, loadInstallationKey, Manifest, parseCommandLine,
+  ARGO_CD_SYNC_WAVE, carriesSecretData, CheckedArchivesFile, checkSynthesis, CommandSpec, helpText, HelmRenderer, InputStates, loadInstallationKey, Manifest, parseCommandLine,
   PHASE_FOLDERS, fileForOutput, folderForOutput, RenderCache, saveRecord, startCommand, synthesize, toYaml,
 } from './lib';
 
@@ -113,7 +113,7 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv, root:
   inputs.add('program', helm.path);
   const renderer = new HelmRenderer({
     helm, store: settings.store, target: renderTargetFor(config.kubernetesVersion), homeDir: settings.helmHome, timeoutSeconds: helmTimeoutFrom(env),
-    warn: out.log, cache: caches && new RenderCache({ dir: caches.render }),
+    warn: out.log, cache: caches && new RenderCache({ dir: caches.render }), checkedArchives: caches && new CheckedArchivesFile(caches.checkedArchives),
   });
   const k3d = k3dClusterConfig(config);
   const synthOptions = {

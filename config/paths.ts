@@ -57,13 +57,14 @@ export function outputSettings(env: NodeJS.ProcessEnv, paths: Paths, resolved: {
 }
 
 /** Synth's caches, all under `SYNTH_CACHE` (else `.cache/`): deleting that folder empties them. */
-export function cacheFolders(paths: Paths): { render: string; validation: string; yaml: string; records: string; helmVersion: string } {
+export function cacheFolders(paths: Paths): { render: string; validation: string; yaml: string; records: string; helmVersion: string; checkedArchives: string } {
   return {
     yaml: path.join(paths.synthCacheDir, 'yaml'),
     render: path.join(paths.synthCacheDir, 'render'),
     validation: path.join(paths.synthCacheDir, 'validation'),
     records: path.join(paths.synthCacheDir, 'synth'),
     helmVersion: path.join(paths.synthCacheDir, 'helm-version.json'),
+    checkedArchives: path.join(paths.synthCacheDir, 'checked-archives.json'),
   };
 }
 

@@ -3,6 +3,7 @@ export { type HelmBinary, findHelm } from './helm/binary';
 export { ChartLock, type LockedChart } from './helm/lock';
 export { HelmRelease, type HelmReleaseProps } from './helm/release';
 export { HelmRenderer, type HelmRendererOptions, type RenderTarget } from './helm/renderer';
+export { CheckedArchivesFile } from './helm/checked-archives';
 export { RenderCache } from './helm/render-cache';
 export { ChartStore } from './helm/store';
 export { ChartsNotReady, copyCharts, pullCharts, writeMirrorLock } from './helm/pull';

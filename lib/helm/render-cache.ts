@@ -36,6 +36,11 @@ export class RenderCache {
     return sha256Hex(`${FORMAT}\n${JSON.stringify(inputs)}`);
   }
 
+  /** Whether there is an entry for `key` (which `get` may still find damaged). */
+  public has(key: string): boolean {
+    return fs.existsSync(this.fileOf(key));
+  }
+
   /** The objects an earlier run rendered for `key`, or undefined. */
   public get(key: string): Array<Record<string, any>> | undefined {
     const file = this.fileOf(key);

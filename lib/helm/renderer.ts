@@ -5,6 +5,7 @@ import { sha256Hex } from '../cache-files';
 import { HelmBinary, isolatedHelmEnv } from './binary';
 import { MiB } from './bytes';
 import { LockedChart } from './lock';
+import { CheckedArchives } from './checked-archives';
 import { RenderCache } from './render-cache';
 import { RunResult, RunStopped, runBounded } from './run';
 import { createRunFolder, removeStaleRunFolders } from './run-folder';
@@ -59,6 +60,8 @@ export interface HelmRendererOptions {
   readonly maxValuesFileBytes?: number;
   /** Where renders are kept for the next run; a hit skips helm. @default - none: helm renders every release */
   readonly cache?: RenderCache;
+  /** Archives found to be chart archives by an earlier run, not unpacked again. @default - every archive is unpacked */
+  readonly checkedArchives?: CheckedArchives;
 }
 
 /** One release's objects, and whether they came from the render cache instead of helm. */
@@ -151,9 +154,14 @@ export class HelmRenderer {
     return (await this.renderRelease(request)).objects;
   }
 
-  /** Renders one release, or takes an earlier run's render of exactly the same inputs from the cache. */
+  /**
+   * Renders one release, or takes an earlier run's render of exactly the same inputs from the cache. Helm
+   * starts before the call returns; a render the cache holds is read on a later turn of the event loop, so
+   * that when releases are rendered together, the ones helm renders start first and the cache is read
+   * while helm runs.
+   */
   public async renderRelease(request: ReleaseRequest): Promise<Rendered> {
-    const archive = this.options.store.check(request.chart);
+    const archive = this.options.store.check(request.chart, this.options.checkedArchives);
     if (!archive.pinned) this.unpinned.add(archiveName(request.chart));
     const values = this.readValues(request);
     const computedValues = yaml.dump(request.values, { lineWidth: -1, noRefs: true });
@@ -165,8 +173,11 @@ export class HelmRenderer {
       valuesFiles: values.map((v) => sha256Hex(v.content)),
       computedValues,
     });
-    const hit = key ? cache!.get(key) : undefined;
-    if (hit && hit.length) return { objects: hit, cached: true };
+    if (key && cache!.has(key)) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const hit = cache!.get(key);
+      if (hit && hit.length) return { objects: hit, cached: true };
+    }
     const objects = await this.runHelm(request, archive, values, computedValues);
     if (key) cache!.put(key, objects);
     return { objects, cached: false };

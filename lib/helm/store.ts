@@ -4,6 +4,7 @@ import * as path from 'path';
 import { fsyncDir } from '../files';
 import { MiB } from './bytes';
 import { chartArchiveProblem } from './chart-archive';
+import { CheckedArchives, checkKey } from './checked-archives';
 import { LockedChart } from './lock';
 import { FileRefusal, FileRefused, readRegularFile } from './regular-file';
 import { createRunFolder, removeStaleRunFolders } from './run-folder';
@@ -75,6 +76,8 @@ export class ArchiveRefused extends Error {
 export interface ReadArchiveOptions extends ChartStoreOptions {
   /** The fixes messages give. @default - those for an archive in the chart store */
   readonly fixes?: ArchiveFixes;
+  /** Archives found to be chart archives before, which need not be unpacked again; the archive is added when it passes. @default - every archive is unpacked */
+  readonly checked?: CheckedArchives;
 }
 
 const STORE_FIXES: ArchiveFixes = {
@@ -102,9 +105,15 @@ export function readChartArchive(file: string, chart: LockedChart, within: strin
     if (!(e instanceof FileRefused)) throw e;
     throw new ArchiveRefused(`${what} ${e.message}: ${fixes[e.reason]}`, `${e.message}`);
   }
-  const problem = chartArchiveProblem(content, chart.chart, options.maxUnpackedBytes ?? 100 * MiB);
-  if (problem) throw new ArchiveRefused(`${what} ${file} is not a usable chart archive: ${problem}; ${fixes.unusable}`, `it is not a usable chart archive: ${problem}`);
-  return { content, sha256: createHash('sha256').update(content).digest('hex') };
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  const maxUnpackedBytes = options.maxUnpackedBytes ?? 100 * MiB;
+  const key = checkKey(sha256, chart.chart, maxUnpackedBytes);
+  if (!options.checked?.has(key)) {
+    const problem = chartArchiveProblem(content, chart.chart, maxUnpackedBytes);
+    if (problem) throw new ArchiveRefused(`${what} ${file} is not a usable chart archive: ${problem}; ${fixes.unusable}`, `it is not a usable chart archive: ${problem}`);
+    options.checked?.add(key);
+  }
+  return { content, sha256 };
 }
 
 /**
@@ -118,8 +127,11 @@ export class ChartStore {
     return path.join(this.dir, archiveName(chart));
   }
 
-  /** Checks that `chart`'s archive is here, is a chart archive and matches the lock; throws with the fix otherwise. */
-  public check(chart: LockedChart): ArchiveCheck {
+  /**
+   * Checks that `chart`'s archive is here, is a chart archive and matches the lock; throws with the fix
+   * otherwise. An archive `checked` holds is not unpacked again.
+   */
+  public check(chart: LockedChart, checked?: CheckedArchives): ArchiveCheck {
     const file = this.pathOf(chart);
     const what = `chart "${chart.key}" (${chart.chart} ${chart.version}):`;
     let st: fs.Stats | undefined;
@@ -138,7 +150,7 @@ export class ChartStore {
     if (!exists(file)) {
       throw new Error(`${what} archive ${file} is not in the chart store: run \`npm run charts:pull\` (${OFFLINE}), or set CHART_STORE to a folder that holds it`);
     }
-    const { content, sha256 } = readChartArchive(file, chart, this.dir, this.options);
+    const { content, sha256 } = readChartArchive(file, chart, this.dir, { ...this.options, checked });
     if (!chart.sha256) return { file, sha256, content, pinned: false };
     if (sha256 !== chart.sha256.toLowerCase()) {
       throw new Error(`${what} archive ${file} has sha256 ${sha256}, the lock records ${chart.sha256}: ` +

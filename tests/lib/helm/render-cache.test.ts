@@ -19,6 +19,7 @@ describe('RenderCache', () => {
     cache.put(RenderCache.keyOf({ release: 'a' }), objects);
     expect(cache.get(RenderCache.keyOf({ release: 'a' }))).toEqual(objects);
     expect(cache.get(RenderCache.keyOf({ release: 'b' }))).toBeUndefined();
+    expect([cache.has(RenderCache.keyOf({ release: 'a' })), cache.has(RenderCache.keyOf({ release: 'b' }))]).toEqual([true, false]);
     expect(mode(dir)).toBe('700');
     expect(entries(dir).map((n) => mode(path.join(dir, n)))).toEqual(['600']);
   });
@@ -119,6 +120,35 @@ describe('HelmRenderer with a render cache', () => {
     // And each of those is a hit the next time.
     expect((await renderer().renderRelease(request())).cached).toBe(true);
     expect(helm.runs()).toBe(7);
+  });
+
+  test('renders together, helm starts for a release the cache lacks before the cache is read for the others', async () => {
+    const helm = countingHelm();
+    const events: string[] = [];
+    class LoggedCache extends RenderCache {
+      public get(key: string) {
+        events.push('read the cache');
+        return super.get(key);
+      }
+    }
+    const cache = new LoggedCache({ dir: tmpDir() });
+    const renderer = new HelmRenderer({ helm, store, target: K3S_TARGET, homeDir: tmpDir('helm-home-'), warn: () => undefined, cache });
+    const request = (releaseName: string) => ({ releaseName, namespace: 'demo-ns', chart, valuesFiles: [], values: {} });
+    await renderer.renderRelease(request('cached'));
+    events.length = 0;
+    const childProcess = require('child_process');
+    const spawn = childProcess.spawn;
+    jest.spyOn(childProcess, 'spawn').mockImplementation((...args: unknown[]) => {
+      events.push('started helm');
+      return spawn(...args);
+    });
+    try {
+      const [cached, rendered] = await Promise.all([renderer.renderRelease(request('cached')), renderer.renderRelease(request('fresh'))]);
+      expect([cached.cached, rendered.cached, helm.runs()]).toEqual([true, false, 2]);
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(events).toEqual(['started helm', 'read the cache']);
   });
 
   test('an archive with other bytes renders anew', async () => {

@@ -81,6 +81,26 @@ describe('ChartStore', () => {
     expect(store.find(chart())).toEqual({ found: 'unusable', problem: 'it is not a usable chart archive: it is not gzip-compressed, so not a chart archive' });
   });
 
+  test('an archive found to be a chart archive before is not unpacked again; one that passes is added, one that fails is not', () => {
+    const checked = new Set<string>();
+    const record = { has: (k: string) => checked.has(k), add: (k: string) => void checked.add(k) };
+    fs.copyFileSync(archive, file);
+    store.check(chart(sha256(archive)), record);
+    expect([...checked]).toEqual([`${sha256(archive)} demo ${100 * 1024 * 1024}`]);
+    // Bytes that are no chart archive: refused, and not added.
+    fs.writeFileSync(file, '<html>rate limited</html>');
+    const bad = sha256(file);
+    expect(() => store.check(chart(), record)).toThrow('is not a usable chart archive: it is not gzip-compressed, so not a chart archive');
+    expect(checked.size).toBe(1);
+    // What the record holds passes as it is: the same bytes passed before.
+    checked.add(`${bad} demo ${100 * 1024 * 1024}`);
+    expect(store.check(chart(), record)).toMatchObject({ sha256: bad, pinned: false });
+    // Held for another chart, or within another limit, it is unpacked again.
+    fs.copyFileSync(file, path.join(store.dir, 'other-1.2.3.tgz'));
+    expect(() => store.check(chart(undefined, { chart: 'other', key: 'other' }), record)).toThrow('is not a usable chart archive');
+    expect(() => new ChartStore(store.dir, { maxUnpackedBytes: 1024 }).check(chart(), record)).toThrow('is not a usable chart archive');
+  });
+
   test('put writes the archive in place with the usual mode, replacing what was there, and leaves nothing else in the store', () => {
     const fresh = new ChartStore(path.join(tmpDir(), 'new-store'));
     fs.mkdirSync(fresh.dir);
