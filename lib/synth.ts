@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { diffOutputs, readOutputDir } from './diff';
 import { addGitOps, GitOpsOptions } from './gitops';
@@ -8,7 +9,7 @@ import { carriesSecretData, Outputs, renderOutputs, toYaml } from './output';
 import { withMarkers } from './output-marker';
 import { OutputOptions, recoverOutput, withOutput } from './output-writer';
 import { FLAT_PHASE_FILE, PHASE_FILES } from './phases';
-import { validateManifests, ValidationReport } from './validation';
+import { preloadBuiltInModels, validateManifests, ValidationReport } from './validation';
 import { YamlCache } from './yaml-cache';
 
 export interface RenderOptions extends CollectOptions {
@@ -44,7 +45,8 @@ export interface Synthesis {
  * against its schema, and renders the files.
  */
 export async function renderTree(root: Construct, options: RenderOptions): Promise<Synthesis> {
-  await renderReleases(root, options.renderer, options.onRendered);
+  // While helm renders, the validators of the kinds the tree's own objects have are loaded (releases' kinds are mostly the same).
+  await renderReleases(root, options.renderer, options.onRendered, () => preloadBuiltInModels(root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))));
   const manifests = collectManifests(root, options);
   const start = performance.now();
   const report = validateManifests(manifests, (m) => `${carriesSecretData(m.object) ? '(secrets) ' : ''}${PHASE_FILES[m.phase]}`, { cacheDir: options.validationCacheDir });

@@ -2,7 +2,7 @@
 // as with `kubectl apply --validate=strict`):
 // - built-in kinds against the Kubernetes OpenAPI schema, as compiled by kubernetes-models;
 // - custom resources against the openAPIV3Schema of their CRD in the same output, compiled with ajv.
-import { ObjectMeta } from '@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta';
+import type { ObjectMeta as ObjectMetaType } from '@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -106,6 +106,27 @@ function builtInModel(apiVersion: string, kind: string): ModelClass | undefined 
   }
   const cls = mod[kind] as ModelClass | undefined;
   return typeof cls === 'function' && cls.apiVersion === apiVersion && cls.kind === kind ? cls : undefined;
+}
+
+/** kubernetes-models' ObjectMeta, which checks custom resources' metadata: loaded when first needed (with it, the libraries every kind's check uses). */
+function objectMeta(): typeof ObjectMetaType {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta') as { ObjectMeta: typeof ObjectMetaType }).ObjectMeta;
+}
+
+/**
+ * Loads, ahead of a validation, the kubernetes-models modules of the built-in kinds among `objects` (and
+ * what every check uses), so that the validation finds them loaded: for a caller with time to spare, such as
+ * while helm runs. Kinds without a module are skipped; nothing is checked.
+ */
+export function preloadBuiltInModels(objects: Iterable<{ apiVersion: string; kind: string }>): void {
+  objectMeta();
+  const seen = new Set<string>();
+  for (const { apiVersion, kind } of objects) {
+    if (seen.has(`${apiVersion}/${kind}`)) continue;
+    seen.add(`${apiVersion}/${kind}`);
+    builtInModel(apiVersion, kind);
+  }
 }
 
 /**
@@ -285,7 +306,7 @@ export class SchemaValidator {
     };
     return (object) => {
       const violations = quick && quickCheck(root, object) ? [] : validate(object);
-      const meta = runTracked((data) => ObjectMeta.prototype.validate.call(data), object.metadata ?? {}, () => false, '/metadata');
+      const meta = runTracked((data) => objectMeta().prototype.validate.call(data), object.metadata ?? {}, () => false, '/metadata');
       return [...violations, ...meta];
     };
   }

@@ -188,16 +188,20 @@ export type ReleaseListener = (release: HelmRelease, objects: number, ms: number
 /**
  * Renders every release under `scope` in parallel; reports every release that failed, not just the first.
  * `onRendered` hears of each release as it finishes, with its object count, time and whether the render
- * cache had it.
+ * cache had it. `whileHelmRuns` runs once, after helm started and the cache was read, if helm is still
+ * running then: work for the main thread that would otherwise wait.
  */
-export async function renderReleases(scope: Construct, renderer: HelmRenderer, onRendered?: ReleaseListener): Promise<void> {
+export async function renderReleases(scope: Construct, renderer: HelmRenderer, onRendered?: ReleaseListener, whileHelmRuns?: () => void): Promise<void> {
   const releases = scope.node.findAll().filter(HelmRelease.isHelmRelease);
-  const results = await Promise.allSettled(releases.map(async (r) => {
+  const settled = Promise.allSettled(releases.map(async (r) => {
     const start = performance.now();
     const { objects, cached } = await renderer.renderRelease(r.request);
     onRendered?.(r, objects.length, performance.now() - start, cached);
     return objects;
   }));
+  // Queued after the reads of the render cache, which renderRelease queues the same way.
+  if (whileHelmRuns) setImmediate(() => (renderer.running > 0 ? whileHelmRuns() : undefined));
+  const results = await settled;
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
   if (failures.length) throw new Error(failures.join('\n'));
   results.forEach((r, i) => releases[i].addRendered((r as PromiseFulfilledResult<RenderedObject[]>).value));

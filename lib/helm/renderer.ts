@@ -104,6 +104,7 @@ export class HelmRenderer {
   /** The archives the lock pins no digest for, by file name, in the order the renders met them. */
   private readonly unpinned = new Set<string>();
   private readonly reported = new Set<string>();
+  private helmRunning = 0;
 
   constructor(private readonly options: HelmRendererOptions) {
     this.warn = options.warn ?? ((m) => process.stderr.write(`${m}\n`));
@@ -113,6 +114,11 @@ export class HelmRenderer {
 
   public get helm(): HelmBinary {
     return this.options.helm;
+  }
+
+  /** How many helm processes of this renderer are running now. */
+  public get running(): number {
+    return this.helmRunning;
   }
 
   /** The archives rendered so far that the lock pins no digest for (checked as chart archives only), by file name. */
@@ -221,6 +227,7 @@ export class HelmRenderer {
       return file;
     };
     let result: RunResult;
+    this.helmRunning++;
     try {
       const inputs: HelmInputs = {
         archive: copy('chart.tgz', archive.content, archive.file),
@@ -236,6 +243,7 @@ export class HelmRenderer {
       if (e instanceof RunStopped) throw new Error(`${what}: helm ${e.message}: ${this.fixFor(e)}`);
       throw e;
     } finally {
+      this.helmRunning--;
       folder.remove();
     }
     // Helm's messages name the files it read: name the originals instead of the private copies.

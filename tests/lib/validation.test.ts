@@ -9,7 +9,7 @@ import { NginxExample } from '../../charts/examples/nginx';
 import { SeldonCore } from '../../charts/seldon-core';
 import { Manifest } from '../../lib/manifests';
 import { Phase } from '../../lib/phases';
-import { SchemaValidator, validateManifests } from '../../lib/validation';
+import { preloadBuiltInModels, SchemaValidator, validateManifests } from '../../lib/validation';
 import { app, lock } from '../charts/helpers';
 import { ROOT, tmpDir } from '../helpers';
 
@@ -55,6 +55,16 @@ describe('SchemaValidator, built-in kinds (Kubernetes OpenAPI via kubernetes-mod
     expect(v.validate(deployment({ name: 'web', image: 'nginx:1', ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '100m' } } }, { replicas: 2 }))).toEqual([]);
     expect(v.validate({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { 'a/b': 'c' } }, data: { 'any.key': 'x' } })).toEqual([]);
     expect(v.validate({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort: 'http' }], selector: { app: 'web' } } })).toEqual([]);
+  });
+
+  test('preloading the modules of built-in kinds skips kinds without one and changes no result', () => {
+    expect(() => preloadBuiltInModels([
+      { apiVersion: 'apps/v1', kind: 'Deployment' }, { apiVersion: 'apps/v1', kind: 'Deployment' },
+      { apiVersion: 'example.com/v1', kind: 'Widget' }, { apiVersion: 'not a version', kind: 'x' }, { apiVersion: 'v1', kind: 'lowercase' },
+    ])).not.toThrow();
+    expect(new SchemaValidator([]).validate(deployment({ name: 'web', image: 'nginx:1', imagePolicy: 'x' }))).toEqual([
+      { path: '.spec.template.spec.containers[0].imagePolicy', message: 'unknown field' },
+    ]);
   });
 
   test('fails on a misspelled field, naming its JSON path', () => {

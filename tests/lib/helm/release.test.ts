@@ -1,7 +1,10 @@
 import { App, Chart } from 'cdk8s';
 import { ChartStore } from '../../../lib/helm/store';
 import { HelmRelease, renderReleases } from '../../../lib/helm/release';
-import { fixtureChart, fixtureStore, testRenderer } from '../../helpers';
+import { K3S_TARGET } from '../../../config/kubernetes';
+import { RenderCache } from '../../../lib/helm/render-cache';
+import { HelmRenderer } from '../../../lib/helm/renderer';
+import { fixtureChart, fixtureStore, testHelm, testRenderer, tmpDir } from '../../helpers';
 
 
 describe('HelmRelease', () => {
@@ -21,6 +24,28 @@ describe('HelmRelease', () => {
     expect(a.apiObjects.map((o) => o.name)).toEqual(['a-config', 'widgets.fixtures.example.com', 'a-reader']);
     expect(b.apiObjects.map((o) => o.name)).toEqual(['gadgets.fixtures.example.com', 'b-gadget']);
     expect(seen).toEqual(['ConfigMap', 'CustomResourceDefinition', 'ClusterRole']);
+  });
+
+  test('runs the work given for the wait once while helm renders a release the cache lacks, and never when the cache has them all', async () => {
+    const cache = new RenderCache({ dir: tmpDir() });
+    const renderer = new HelmRenderer({ helm: testHelm(), store, target: K3S_TARGET, homeDir: tmpDir('helm-home-'), warn: () => undefined, cache });
+    const events: string[] = [];
+    const tree = (names: string[]) => {
+      const app = new App();
+      const chart = new Chart(app, 'c');
+      for (const name of names) new HelmRelease(chart, name, { chart: fixtureChart('crds-dir', '0.2.0'), releaseName: name, namespace: 'n' });
+      return app;
+    };
+    const render = (names: string[]) => renderReleases(tree(names), renderer, (r, _n, _ms, cached) => events.push(`${r.releaseName} ${cached ? 'from the cache' : 'rendered'}`), () => events.push(`waiting, ${renderer.running} helm running`));
+    await render(['a']);
+    expect(events).toEqual(['waiting, 1 helm running', 'a rendered']);
+    events.length = 0;
+    await render(['a', 'b']);
+    expect(events).toEqual(['a from the cache', 'waiting, 1 helm running', 'b rendered']);
+    events.length = 0;
+    await render(['a', 'b']);
+    expect(events).toEqual(['a from the cache', 'b from the cache']);
+    expect(renderer.running).toBe(0);
   });
 
   test('fails listing every release that did not render', async () => {
