@@ -22,17 +22,17 @@ function header(sourceDigest: string, payload: Buffer): string {
   return `${FORMAT} ${sourceDigest} ${process.version} ${process.arch} ${sha256Hex(payload)}\n`;
 }
 
-/** The cached data kept for the source with `sourceDigest`, or undefined when there is none, or it is for another source or node, or damaged. */
-export function readCodeCache(file: string, sourceDigest: string): Buffer | undefined {
+/** The cached data kept for the source with `sourceDigest`, or undefined when there is none, or it is for another source or node, damaged or bigger than `maxBytes`. */
+export function readCodeCache(file: string, sourceDigest: string, maxBytes = MAX_BYTES): Buffer | undefined {
   let content: Buffer;
   try {
-    if (fs.statSync(file).size > MAX_BYTES) return undefined;
+    if (fs.statSync(file).size > maxBytes) return undefined;
     content = fs.readFileSync(file);
   } catch {
     return undefined;
   }
+  // Without a newline, the header is empty and matches nothing.
   const newline = content.indexOf(0x0a);
-  if (newline < 0) return undefined;
   const payload = content.subarray(newline + 1);
   return content.subarray(0, newline + 1).toString('latin1') === header(sourceDigest, payload) ? payload : undefined;
 }

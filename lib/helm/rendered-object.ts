@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 
 /** What cdk8s's sanitizeValue does (drop null and undefined, sort keys), for data that holds no tokens. */
 function sanitize(value: unknown, sortKeys: boolean): unknown {
-  if (value === null || value === undefined) return undefined;
+  if (value === null) return undefined;
   if (typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((x) => sanitize(x, sortKeys));
   if (value.constructor.name !== 'Object') throw new Error(`can't render non-simple object of type '${value.constructor.name}'`);
@@ -19,7 +19,7 @@ function sanitize(value: unknown, sortKeys: boolean): unknown {
   const keys = sortKeys ? Object.keys(value).sort() : Object.keys(value);
   for (const key of keys) {
     const v = sanitize((value as Record<string, unknown>)[key], sortKeys);
-    if (v !== null && v !== undefined) out[key] = v;
+    if (v !== undefined) out[key] = v;
   }
   return out;
 }

@@ -1,8 +1,9 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { sha256Hex } from '../../lib/cache-files';
 import { codeCacheFile, readCodeCache, requireBundle, writeCodeCache } from '../../lib/code-cache';
-import { tmpDir } from '../helpers';
+import { ROOT, tmpDir } from '../helpers';
 
 describe('requireBundle', () => {
   /** A bundle in a folder of its own that requires a file beside it, with the writes it asks for at exit. */
@@ -67,6 +68,36 @@ describe('requireBundle', () => {
     expect([refused.exports.answer(), refused.cached, refused.writes.length]).toEqual([42, false, 1]);
     refused.writes[0]();
     expect(load(file).cached).toBe(true);
+  });
+
+  test('a cache file starts with a line naming its format, the source\'s sha256, node, the architecture and the sha256 of the rest', () => {
+    const file = path.join(tmpDir(), 'main.js.code-cache');
+    expect(writeCodeCache(file, 'a'.repeat(64), Buffer.from('payload'))).toBe(true);
+    expect(fs.readFileSync(file, 'latin1')).toBe(`code-cache 1 ${'a'.repeat(64)} ${process.version} ${process.arch} ${sha256Hex('payload')}\npayload`);
+    expect(readCodeCache(file, 'b'.repeat(64))).toBeUndefined();
+  });
+
+  test('does not read a cache file bigger than the bound', () => {
+    const file = path.join(tmpDir(), 'main.js.code-cache');
+    writeCodeCache(file, 'a'.repeat(64), Buffer.from('payload'));
+    const size = fs.statSync(file).size;
+    expect(readCodeCache(file, 'a'.repeat(64), size)).toEqual(Buffer.from('payload'));
+    expect(readCodeCache(file, 'a'.repeat(64), size - 1)).toBeUndefined();
+  });
+
+  test('in a process of its own, the bundle counts as loaded and the cache is written when the process exits', () => {
+    const file = bundle('2');
+    const script = `const fs = require('fs');
+const { requireBundle } = require(${JSON.stringify(path.join(ROOT, 'lib', 'code-cache.ts'))});
+const source = fs.readFileSync(${JSON.stringify(file)});
+const { exports, cached } = requireBundle(${JSON.stringify(file)}, source, require('crypto').createHash('sha256').update(source).digest('hex'));
+console.log(JSON.stringify([exports.answer(), cached, require.cache[${JSON.stringify(file)}].loaded, fs.existsSync(${JSON.stringify(codeCacheFile(file))})]));`;
+    const run = () => spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    const first = run();
+    expect([first.status, first.stderr, first.stdout.trim()]).toEqual([0, '', '[42,false,true,false]']);
+    expect(fs.existsSync(codeCacheFile(file))).toBe(true);
+    const second = run();
+    expect(second.stdout.trim()).toBe('[42,true,true,true]');
   });
 
   test('reports a cache it cannot write as not written, and leaves no temporary file', () => {

@@ -47,9 +47,13 @@ describe('YamlCache', () => {
     const second = counted(dir);
     second.cache.dump(configMap);
     second.cache.dump({ ...other, data: {} });
+    // Only the cache's own entries go: files named otherwise stay.
+    const digest = sha256Hex('not an entry');
+    const foreign = [`${digest}.yaml.bak`, `x${digest}.yaml`];
+    for (const name of foreign) fs.writeFileSync(path.join(dir, name), 'mine');
     second.cache.save();
     expect(fs.statSync(entryOf(dir, configMap)).mtimeMs).toBe(0);
-    expect(fs.readdirSync(dir).sort()).toEqual([entryOf(dir, configMap), entryOf(dir, { ...other, data: {} })].map((f) => path.basename(f)).sort());
+    expect(fs.readdirSync(dir).sort()).toEqual([...[entryOf(dir, configMap), entryOf(dir, { ...other, data: {} })].map((f) => path.basename(f)), ...foreign].sort());
   });
 
   test('never keeps a Secret, nor an object JSON would not give back exactly', () => {
@@ -58,8 +62,11 @@ describe('YamlCache', () => {
     first.cache.dump(secret);
     first.cache.dump({ kind: 'X', at: new Date(0) });
     first.cache.dump(configMap);
+    // A kind named Secret in another API group is no Secret.
+    const other = { ...secret, apiVersion: 'example.com/v1' };
+    first.cache.dump(other);
     first.cache.save();
-    expect(fs.readdirSync(dir)).toEqual([path.basename(entryOf(dir, configMap))]);
+    expect(fs.readdirSync(dir).sort()).toEqual([entryOf(dir, configMap), entryOf(dir, other)].map((f) => path.basename(f)).sort());
     const second = counted(dir);
     second.cache.dump(secret);
     expect(second.calls).toEqual([secret]);
@@ -97,9 +104,14 @@ describe('YamlCache', () => {
     const root = tmpDir();
     const folders = Array.from({ length: 17 }, (_, i) => path.join(root, sha256Hex(`output ${i}`)));
     const legacy = path.join(root, `${sha256Hex('legacy')}.json`);
-    const unrelated = path.join(root, 'notes.txt');
+    const unrelated = [path.join(root, 'notes.txt'), path.join(root, `${sha256Hex('x')}.json.bak`), path.join(root, `x${sha256Hex('y')}.json`)];
+    const unrelatedFolders = [path.join(root, `${sha256Hex('z')}x`), path.join(root, `x${sha256Hex('z')}`)];
     fs.writeFileSync(legacy, '[]');
-    fs.writeFileSync(unrelated, 'mine');
+    for (const f of unrelated) fs.writeFileSync(f, 'mine');
+    for (const d of unrelatedFolders) {
+      fs.mkdirSync(d);
+      fs.utimesSync(d, new Date(0), new Date(0));
+    }
     folders.forEach((dir, i) => {
       const cache = new YamlCache(dir, toYaml);
       cache.dump({ ...configMap, metadata: { name: `c${i}` } });
@@ -109,6 +121,7 @@ describe('YamlCache', () => {
     // The last save made its folder the newest; the oldest one went.
     expect(folders.map((f) => fs.existsSync(f))).toEqual([false, ...Array(16).fill(true)]);
     expect(fs.existsSync(legacy)).toBe(false);
-    expect(fs.readFileSync(unrelated, 'utf8')).toBe('mine');
+    expect(unrelated.map((f) => fs.readFileSync(f, 'utf8'))).toEqual(['mine', 'mine', 'mine']);
+    expect(unrelatedFolders.map((d) => fs.existsSync(d))).toEqual([true, true]);
   });
 });

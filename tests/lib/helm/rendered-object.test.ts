@@ -64,6 +64,13 @@ describe('RenderedApiObject', () => {
     expect(text(rendered)).toBe(text(upstream));
   });
 
+  test('leaves out apiVersion, kind or metadata when a patch removes them, like ApiObject', () => {
+    const { upstream, rendered } = both({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } });
+    for (const o of [upstream, rendered]) o.addJsonPatch(JsonPatch.remove('/metadata'), JsonPatch.remove('/kind'));
+    expect(rendered.toJson()).toStrictEqual({ apiVersion: 'v1', data: { a: '1' } });
+    expect(text(rendered)).toBe(text(upstream));
+  });
+
   test('keeps the rendered key order when CDK8S_DISABLE_SORT is set, like ApiObject', () => {
     const before = process.env.CDK8S_DISABLE_SORT;
     process.env.CDK8S_DISABLE_SORT = '1';
