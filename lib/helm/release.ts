@@ -189,7 +189,7 @@ export type ReleaseListener = (release: HelmRelease, objects: number, ms: number
  * Renders every release under `scope` in parallel; reports every release that failed, not just the first.
  * `onRendered` hears of each release as it finishes, with its object count, time and whether the render
  * cache had it. `whileHelmRuns` runs once, after helm started and the cache was read, if helm is still
- * running then: work for the main thread that would otherwise wait.
+ * running then: work for the main thread that would otherwise wait (an error in it is ignored).
  */
 export async function renderReleases(scope: Construct, renderer: HelmRenderer, onRendered?: ReleaseListener, whileHelmRuns?: () => void): Promise<void> {
   const releases = scope.node.findAll().filter(HelmRelease.isHelmRelease);
@@ -199,8 +199,15 @@ export async function renderReleases(scope: Construct, renderer: HelmRenderer, o
     onRendered?.(r, objects.length, performance.now() - start, cached);
     return objects;
   }));
-  // Queued after the reads of the render cache, which renderRelease queues the same way.
-  if (whileHelmRuns) setImmediate(() => (renderer.running > 0 ? whileHelmRuns() : undefined));
+  // Queued after the reads of the render cache, which renderRelease queues the same way. It is work done
+  // ahead: what fails in it fails again where it is needed, with that step's message.
+  if (whileHelmRuns) {
+    setImmediate(() => {
+      try {
+        if (renderer.running > 0) whileHelmRuns();
+      } catch { /* see above */ }
+    });
+  }
   const results = await settled;
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
   if (failures.length) throw new Error(failures.join('\n'));

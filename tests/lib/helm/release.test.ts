@@ -46,6 +46,12 @@ describe('HelmRelease', () => {
     await render(['a', 'b']);
     expect(events).toEqual(['a from the cache', 'b from the cache']);
     expect(renderer.running).toBe(0);
+    // Work that fails is only work not done ahead: the renders go on.
+    await renderReleases(tree(['c']), renderer, undefined, () => {
+      events.push('failed');
+      throw new Error('preloading failed');
+    });
+    expect(events.slice(-1)).toEqual(['failed']);
   });
 
   test('fails listing every release that did not render', async () => {
