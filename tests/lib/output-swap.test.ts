@@ -69,7 +69,8 @@ describe('writePair', () => {
     expect(folders).toHaveLength(3); // two staging folders and the output's k3d/
     for (const f of written) expect(staged.indexOf(`fsyncFile ${f}`)).toBeGreaterThan(staged.indexOf(`writeFile ${f}`));
     for (const d of folders) {
-      const lastInside = Math.max(...staged.map((c, i) => (c.split(' ')[1].startsWith(`${d}/`) ? i : -1)));
+      // The folder's entries are final once the last file or folder in it is created.
+      const lastInside = Math.max(...staged.map((c, i) => (/^(mkdir|writeFile) /.test(c) && path.dirname(c.split(' ')[1]) === d ? i : -1)));
       expect(staged.lastIndexOf(`fsyncDir ${d}`)).toBeGreaterThan(lastInside);
     }
     const journalGone = calls.indexOf(`unlink ${journalOf(pair.outdir)}`);
