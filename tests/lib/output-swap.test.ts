@@ -319,6 +319,7 @@ describe('recovery, journal and leftovers', () => {
       ['a staging folder without a run id', { ...record, folders: [out, { ...secrets, staging: `${dir}/.dist-secrets.new-undefined`, old: `${dir}/.dist-secrets.old-undefined` }] }],
       ['a staging folder of another target', { ...record, folders: [out, { ...secrets, staging: out.staging }] }],
       ['an old folder of another run', { ...record, folders: [out, { ...secrets, old: `${dir}/.dist-secrets.old-1-0123abcd` }] }],
+      ['a staging folder in another folder', { ...record, folders: [out, { ...secrets, staging: path.join('/elsewhere', path.basename(secrets.staging)) }] }],
     ];
     for (const [name, text] of cases) {
       fs.writeFileSync(journal, JSON.stringify(text));
