@@ -153,17 +153,22 @@ describe('the output lock, with another holder', () => {
     }
   });
 
+  /** node's fs, where `meanwhile` changes the lock file just after its first read (another waiter acting between two looks). */
+  const staleAtFirstRead = (file: string, meanwhile: () => void): OutputFs => {
+    let reads = 0;
+    return { ...nodeOutputFs, readFile: (p) => {
+      const text = nodeOutputFs.readFile(p);
+      if (p === file && reads++ === 0) meanwhile();
+      return text;
+    } };
+  };
+
   test('looks again before removing a stale lock: one another waiter took over meanwhile is left alone', async () => {
     const outdir = path.join(tmpDir(), 'dist');
     const file = lockFileOf(outdir);
     fs.writeFileSync(file, lockText(deadPid()));
-    let reads = 0;
-    const takenMeanwhile: OutputFs = { ...nodeOutputFs, readFile: (p) => {
-      const text = nodeOutputFs.readFile(p);
-      if (p === file && reads++ === 0) fs.writeFileSync(file, lockText(live, '2099-01-01T00:00:00.000Z'));
-      return text;
-    } };
     const log: string[] = [];
+    const takenMeanwhile = staleAtFirstRead(file, () => fs.writeFileSync(file, lockText(live, '2099-01-01T00:00:00.000Z')));
     await expect(acquireOutputLock(outdir, { timeoutMs: 0, fs: takenMeanwhile, log: (l) => log.push(l) })).rejects.toThrow(
       inUse(outdir, `PID ${live} (synth, since 2099-01-01T00:00:00.000Z)`));
     expect(log).toEqual([]);
@@ -173,14 +178,8 @@ describe('the output lock, with another holder', () => {
     const outdir = path.join(tmpDir(), 'dist');
     const file = lockFileOf(outdir);
     fs.writeFileSync(file, lockText(deadPid()));
-    let reads = 0;
-    const releasedMeanwhile: OutputFs = { ...nodeOutputFs, readFile: (p) => {
-      const text = nodeOutputFs.readFile(p);
-      if (p === file && reads++ === 0) fs.rmSync(file);
-      return text;
-    } };
     const log: string[] = [];
-    const lock = await acquireOutputLock(outdir, { timeoutMs: 0, fs: releasedMeanwhile, log: (l) => log.push(l) });
+    const lock = await acquireOutputLock(outdir, { timeoutMs: 0, fs: staleAtFirstRead(file, () => fs.rmSync(file)), log: (l) => log.push(l) });
     expect(fs.readFileSync(lock.file, 'utf8')).toContain(`pid ${process.pid}\n`);
     expect(log).toEqual([]);
     lock.release();

@@ -9,6 +9,8 @@ import { recoverOutput, withOutput, writeOutput } from '../../lib/output-writer'
 import { deadPid, readTree, ROOT, tmpDir } from '../helpers';
 
 const quiet = { log: () => {} };
+/** The pair synth writes in `parent`. */
+const pairIn = (parent: string) => ({ outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') });
 
 /** Generation `gen` of a synth-like output: large enough that a write takes a while, each file saying its generation. */
 function generation(gen: number) {
@@ -181,8 +183,6 @@ describe('withOutput under a signal', () => {
     }
   });
 
-  const pairIn = (parent: string) => ({ outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') });
-
   test.each(SIGNALS)('%s while the work runs removes what the run left, releases the lock and ends the process by the signal', async (signal) => {
     const parent = tmpDir();
     const pair = pairIn(parent);
@@ -244,8 +244,6 @@ describe('withOutput under a signal', () => {
 });
 
 describe('withOutput and its options', () => {
-  const pairIn = (parent: string) => ({ outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') });
-
   test('takes the lock through the given fs, naming the given command, and waits as long as told', async () => {
     const parent = tmpDir();
     const pair = pairIn(parent);
@@ -292,7 +290,6 @@ describe('withOutput and its options', () => {
 });
 
 describe('recoverOutput and its options', () => {
-  const pairIn = (parent: string) => ({ outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') });
   const refusing = (code: string): OutputFs => ({ ...nodeOutputFs, writeFile: (p) => { throw Object.assign(new Error(`${code}: refused, open '${p}'`), { code }); } });
 
   test('touches nothing for the root of the file system', async () => {
