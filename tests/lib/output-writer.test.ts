@@ -187,10 +187,12 @@ describe('withOutput under a signal', () => {
     const parent = tmpDir();
     const pair = pairIn(parent);
     await writeOutput(pair, generation(1), quiet);
-    await withOutput(pair, quiet, async () => {
+    const log: string[] = [];
+    await withOutput(pair, { log: (l) => log.push(l) }, async () => {
       fs.mkdirSync(path.join(parent, '.dist.new-1-0123abcd'));
       process.emit(signal, signal);
       expect(fs.readdirSync(parent).sort()).toEqual(['dist', 'dist-secrets']);
+      expect(log).toEqual([`removed what an interrupted synth left beside ${pair.outdir}: .dist.new-1-0123abcd`]);
       expect(kill.mock.calls).toEqual([[process.pid, signal]]);
       expect(SIGNALS.map((s) => process.listenerCount(s))).toEqual([0, 0, 0]);
     });
