@@ -171,7 +171,7 @@ function readJournal(io: OutputFs, file: string, pair: OutputPair): FolderSwap[]
   const folders = Array.isArray(record?.folders) ? record.folders : [];
   const valid = record?.journal === 'synth-swap' && record.version === 1 && folders.length === 2 && folders.every((f) => {
     const id = new RegExp(`^\\.${escape(path.basename(String(f?.target)))}\\.new-(${RUN_ID})$`).exec(path.basename(String(f?.staging)))?.[1];
-    return typeof f.target === 'string' && id !== undefined && f.staging === swapOf(f.target, id).staging && f.old === swapOf(f.target, id).old;
+    return typeof f?.target === 'string' && id !== undefined && f.staging === swapOf(f.target, id).staging && f.old === swapOf(f.target, id).old;
   });
   if (!valid) throw broken('is not one synth writes');
   const recorded = folders.map((f) => f.target);

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ProtectedPath, checkOutputLocations, shorten } from '../../lib/output-guard';
+import { ProtectedPath, checkOutputLocations, checkOwnership, shorten } from '../../lib/output-guard';
 import { MARKER_FILE } from '../../lib/output-marker';
 import { nodeOutputFs, OutputFs } from '../../lib/output-fs';
 import { writeOutput } from '../../lib/output-writer';
@@ -49,6 +49,8 @@ describe('output folders synth refuses to replace', () => {
     ['the configuration file', (_, repo) => [`${repo}/platform.yaml`], (_, repo) => `output folder ${repo}/platform.yaml is the configuration file, which synth would replace as a whole: ${FIX}`],
     ['the values folder', (_, repo) => [`${repo}/helm-values`], (_, repo) => `output folder ${repo}/helm-values is the values folder, which synth would replace as a whole: ${FIX}`],
     ['a folder inside the values folder', (_, repo) => [`${repo}/helm-values/out`], (_, repo) => `output folder ${repo}/helm-values/out is inside the values folder ${repo}/helm-values, which holds no output: ${FIX}`],
+    ['a new folder two levels inside the values folder, through a symlinked parent', (root) => [`${root}/alias/helm-values/a/out`],
+      (root, repo) => `output folder ${root}/alias/helm-values/a/out is inside the values folder ${repo}/helm-values, which holds no output: ${FIX}`],
     ['the values folder through a symlinked parent', (root) => [`${root}/alias/helm-values`], (root) => `output folder ${root}/alias/helm-values is the values folder, which synth would replace as a whole: ${FIX}`],
     ['the chart lock', (_, repo) => [`${repo}/helm-lock.yaml`], (_, repo) => `output folder ${repo}/helm-lock.yaml is the chart lock, which synth would replace as a whole: ${FIX}`],
     ['the chart store', (root) => [`${root}/stores/charts`], (root) => `output folder ${root}/stores/charts is the chart store, which synth would replace as a whole: ${FIX}`],
@@ -109,6 +111,37 @@ describe('output folders synth refuses to replace', () => {
     expect(treeState(root)).toEqual(before);
   });
 
+  test('fails on a special file (a FIFO, a socket, a device)', () => {
+    const { root, repo, options } = machine();
+    const special: OutputFs = { ...readOnly, lstat: (p) => { const st = nodeOutputFs.lstat(p); return st && p === `${repo}/notes.txt` ? { ...st, type: 'other' } : st; } };
+    expect(() => checkOutputLocations({ outdir: `${repo}/notes.txt`, secretsDir: `${root}/s` }, { ...options, fs: special })).toThrow(new Error(
+      `output folder ${repo}/notes.txt is a special file, not a folder: ${FIX}`));
+  });
+
+  test('fails on a marker that is a folder, naming why synth cannot trust it', () => {
+    const { root, write, options } = machine();
+    write('out/01-a.yaml', 'old');
+    fs.mkdirSync(`${root}/out/${MARKER_FILE}`);
+    expect(() => checkOwnership({ outdir: `${root}/out`, secretsDir: `${root}/out-secrets` }, options)).toThrow(new Error(
+      `output folder ${root}/out has a ${MARKER_FILE} synth did not write (it is not a file), so synth cannot tell its files from yours: move your files out of the folder and delete it, or ${FIX}`));
+  });
+
+  test('names three files without "and more" when there are three, in name order whatever order the folder lists them in', () => {
+    const { root, write, options } = machine();
+    for (const f of ['c.txt', 'a.txt', 'b.txt']) write(`out/${f}`);
+    const reversed: OutputFs = { ...readOnly, readdir: (p) => nodeOutputFs.readdir(p).sort().reverse() };
+    expect(() => checkOwnership({ outdir: `${root}/out`, secretsDir: `${root}/out-secrets` }, { ...options, fs: reversed })).toThrow(new Error(
+      `output folder ${root}/out holds files synth did not write (it has no ${MARKER_FILE}, and they are not names synth writes): a.txt, b.txt, c.txt; synth replaces the folder as a whole, so move them out, or ${FIX}`));
+  });
+
+  test('stops looking after the fourth file it does not own: a folder past them is not listed', () => {
+    const { root, write, options } = machine();
+    for (const f of ['a.txt', 'b.txt', 'c.txt', 'd.txt', 'z/e.txt']) write(`out/${f}`);
+    const unlistable: OutputFs = { ...readOnly, readdir: (p) => { if (p === `${root}/out/z`) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }); return nodeOutputFs.readdir(p); } };
+    expect(() => checkOwnership({ outdir: `${root}/out`, secretsDir: `${root}/out-secrets` }, { ...options, fs: unlistable })).toThrow(new Error(
+      `output folder ${root}/out holds files synth did not write (it has no ${MARKER_FILE}, and they are not names synth writes): a.txt, b.txt, c.txt and more; synth replaces the folder as a whole, so move them out, or ${FIX}`));
+  });
+
   test('fails on a link named like a phase file, and on a secrets folder with other files', async () => {
     const { root, repo, write, options } = machine();
     fs.mkdirSync(`${root}/out`);
@@ -162,6 +195,8 @@ describe('output folders synth replaces', () => {
 describe('shorten', () => {
   test('keeps short values and cuts long ones in the middle', () => {
     expect(shorten('abc')).toBe('abc');
+    expect(shorten('a'.repeat(160))).toBe('a'.repeat(160));
+    expect(shorten('a'.repeat(161))).toBe(`${'a'.repeat(79)}…${'a'.repeat(79)}`);
     expect(shorten('a'.repeat(100) + 'b'.repeat(100))).toBe(`${'a'.repeat(79)}…${'b'.repeat(79)}`);
   });
 

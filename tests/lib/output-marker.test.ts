@@ -46,6 +46,9 @@ describe('renderMarker', () => {
         `no "..", no empty part, no newline or backslash, and not ${MARKER_FILE}`);
     }
     expect(() => renderMarker(new Map([['../escape.yaml', 'x']]))).toThrow('output file name "../escape.yaml" is not allowed');
+    const long = `../${'a'.repeat(100)}.yaml`;
+    expect(() => checkOutputName(long)).toThrow(new Error(`output file name "${long.slice(0, 80)}" is not allowed: use a relative path with / between folders, ` +
+      `no "..", no empty part, no newline or backslash, and not ${MARKER_FILE}`));
   });
 });
 
@@ -55,6 +58,22 @@ describe('parseMarker', () => {
     expect(parseMarker(`# synth-manifest 1\n${'a'.repeat(64)}  x.yaml`)).toEqual({ error: 'it does not end with a newline (cut short?)' });
     expect(parseMarker('# synth-manifest 1\nabc  x.yaml\n')).toEqual({ error: 'line 2 "abc  x.yaml" is not "<sha256>  <file>"' });
     expect(parseMarker(`# synth-manifest 1\n# pair ${'a'.repeat(64)}\n# pair ${'b'.repeat(64)}\n`)).toEqual({ error: `line 3 "# pair ${'b'.repeat(64)}" is not one "# pair <sha256>" line` });
+  });
+
+  test('takes a sha256 only as the whole of its field: nothing before or after it, no carriage return', () => {
+    const hex = 'a'.repeat(64);
+    expect(parseMarker(`# synth-manifest 1\n# pair ${hex}0\n`)).toEqual({ error: `line 2 "# pair ${hex}0" is not one "# pair <sha256>" line` });
+    expect(parseMarker(`# synth-manifest 1\n# pair 0${hex}\n`)).toEqual({ error: `line 2 "# pair 0${hex}" is not one "# pair <sha256>" line` });
+    expect(parseMarker(`# synth-manifest 1\n${hex}  a.yaml\n0${hex}  b.yaml\n`)).toEqual({ error: `line 3 "0${hex}  b.yaml" is not "<sha256>  <file>"` });
+    expect(parseMarker(`# synth-manifest 1\n${hex}  a.yaml\r\n`)).toEqual({ error: `line 2 "${hex}  a.yaml\r" is not "<sha256>  <file>"` });
+    expect(parseMarker(`# synth-manifest 1\nx# pair ${hex}\n`)).toEqual({ error: `line 2 "x# pair ${hex}" is not "<sha256>  <file>"` });
+  });
+
+  test('quotes a long line cut to a readable length', () => {
+    const long = 'x'.repeat(200);
+    expect(parseMarker(`${long}\n`)).toEqual({ error: `line 1 is "${'x'.repeat(60)}", not "# synth-manifest 1"` });
+    expect(parseMarker(`# synth-manifest 1\n${long}\n`)).toEqual({ error: `line 2 "${'x'.repeat(80)}" is not "<sha256>  <file>"` });
+    expect(parseMarker(`# synth-manifest 1\n# pair ${long}\n`)).toEqual({ error: `line 2 "# pair ${'x'.repeat(73)}" is not one "# pair <sha256>" line` });
   });
 });
 

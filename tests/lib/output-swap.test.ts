@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { OutputFs } from '../../lib/output-fs';
 import { withMarkers } from '../../lib/output-marker';
 import { journalOf, recoverPair, writePair } from '../../lib/output-swap';
 import { recoverOutput, writeOutput } from '../../lib/output-writer';
-import { faultyFs, tmpDir, treeState, unflushedFs } from '../helpers';
+import { faultyFs, readTree, tmpDir, treeState, unflushedFs } from '../helpers';
 
 const OLD = {
   output: new Map([['01-a.yaml', 'a: old\n'], ['02-b.yaml', 'b: old\n'], ['k3d/cluster.yaml', 'k3d: old\n']]),
@@ -24,6 +25,108 @@ async function oldPair() {
 }
 
 const pairState = (parent: string) => ({ beside: fs.readdirSync(parent).sort(), dist: treeState(path.join(parent, 'dist')), secrets: treeState(path.join(parent, 'dist-secrets')) });
+
+/** node's fs (unflushed) that fails, once each, the first call each fault matches (`op path...`, as faultyFs counts them). */
+function failingFs(...faults: Array<{ when: (call: string) => boolean; code: string }>): OutputFs {
+  const left = [...faults];
+  return Object.fromEntries(Object.entries(unflushedFs).map(([op, fn]) => [op, (...args: any[]) => {
+    const call = `${op} ${args.filter((a) => typeof a === 'string').join(' ')}`;
+    const fault = left.find((f) => f.when(call));
+    if (fault) {
+      left.splice(left.indexOf(fault), 1);
+      throw Object.assign(new Error(`${fault.code}: simulated, ${op} '${args[0]}'`), { code: fault.code });
+    }
+    return (fn as (...a: any[]) => unknown)(...args);
+  }])) as unknown as OutputFs;
+}
+
+const EIO_FIX = 'the disk reports an I/O error: check it, then run it again';
+const RUN = '[0-9]+-[0-9a-f]{8}';
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// Written before the suites that share a counted write in a beforeAll hook: these state the plain write
+// on their own, so each fails by itself when the write is broken.
+describe('writePair', () => {
+  test('creates missing parent folders and writes exactly the files, nested folders included; Secrets mode 600 in folders mode 700', () => {
+    const parent = path.join(tmpDir('swap-'), 'a', 'b');
+    const pair = { outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') };
+    const output = new Map([['01-a.yaml', 'a\n'], ['k3d/cluster.yaml', 'k\n'], ['k3d/registry.yaml', 'r\n'], ['x/y/z.yaml', 'z\n']]);
+    writePair(pair, { output, secrets: new Map([['s/02-b.yaml', 'secret\n']]) }, quiet);
+    expect(readTree(pair.outdir)).toEqual({ '01-a.yaml': 'a\n', 'k3d/cluster.yaml': 'k\n', 'k3d/registry.yaml': 'r\n', 'x/y/z.yaml': 'z\n' });
+    expect(treeState(pair.secretsDir)).toEqual({ '.': 'folder 700', s: 'folder 700', 's/02-b.yaml': `file 600 ${Buffer.from('secret\n').toString('base64')}` });
+    expect(fs.readdirSync(parent).sort()).toEqual(['dist', 'dist-secrets']);
+  });
+
+  test('flushes each file and each folder it staged before the journal names them, and the parent after the renames, before the journal goes', async () => {
+    const { parent, pair } = await oldPair();
+    const { io, calls } = faultyFs();
+    writePair(pair, withMarkers(NEW.output, NEW.secrets), { ...quiet, fs: io });
+    const journalWrite = calls.findIndex((c) => c.startsWith('writeFile ') && c.includes('.dist.swap.tmp-'));
+    const staged = calls.slice(0, journalWrite);
+    const written = staged.filter((c) => c.startsWith('writeFile ')).map((c) => c.split(' ')[1]);
+    const folders = staged.filter((c) => c.startsWith('mkdir ')).map((c) => c.split(' ')[1]);
+    expect(written).toHaveLength(NEW.output.size + NEW.secrets.size + 2);
+    expect(folders).toHaveLength(3); // two staging folders and the output's k3d/
+    for (const f of written) expect(staged.indexOf(`fsyncFile ${f}`)).toBeGreaterThan(staged.indexOf(`writeFile ${f}`));
+    for (const d of folders) {
+      // The folder's entries are final once the last file or folder in it is created.
+      const lastInside = Math.max(...staged.map((c, i) => (/^(mkdir|writeFile) /.test(c) && path.dirname(c.split(' ')[1]) === d ? i : -1)));
+      expect(staged.lastIndexOf(`fsyncDir ${d}`)).toBeGreaterThan(lastInside);
+    }
+    const journalGone = calls.indexOf(`unlink ${journalOf(pair.outdir)}`);
+    const lastRename = Math.max(...calls.map((c, i) => (c.startsWith('rename ') ? i : -1)));
+    expect(calls.slice(lastRename, journalGone)).toContain(`fsyncDir ${parent}`);
+  });
+
+  test('reports a cleanup that fails after the swap as a warning, to stderr unless told otherwise', async () => {
+    const warning = (old: string) => new RegExp(`^warning: cannot remove the folder ${escapeRe(path.dirname(old))}/\\.dist\\.old-${RUN} \\(EIO: simulated\\): ${EIO_FIX}; ` +
+      'the new output is in place, and the next synth removes what is left of the old one$');
+    const first = await oldPair();
+    const log: string[] = [];
+    writePair(first.pair, withMarkers(NEW.output, NEW.secrets), { log: (l) => log.push(l), fs: failingFs({ when: (c) => /^rmdir .*\/\.dist\.old-[0-9]+-[0-9a-f]{8}$/.test(c), code: 'EIO' }) });
+    expect(log).toEqual([expect.stringMatching(warning(first.pair.outdir))]);
+    const second = await oldPair();
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      writePair(second.pair, withMarkers(NEW.output, NEW.secrets), { fs: failingFs({ when: (c) => /^rmdir .*\/\.dist\.old-[0-9]+-[0-9a-f]{8}$/.test(c), code: 'EIO' }) });
+      expect(stderr.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(new RegExp(`${warning(second.pair.outdir).source.slice(0, -1)}\\n$`))]);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
+  test('fails saying the next run finishes the swap when undoing a recorded swap fails too; the next run does', async () => {
+    const { parent, pair } = await oldPair();
+    const io = failingFs(
+      { when: (c) => /^rename .*\/\.dist-secrets\.new-\S+ .*\/dist-secrets$/.test(c), code: 'EIO' },
+      { when: (c) => /^rename .*\/dist .*\/\.dist\.new-/.test(c), code: 'EIO' },
+    );
+    const error = (() => { try { writePair(pair, withMarkers(NEW.output, NEW.secrets), { ...quiet, fs: io }); } catch (e) { return e as Error; } return undefined; })();
+    expect(error?.message).toMatch(new RegExp(`^cannot replace ${escapeRe(pair.outdir)} and ${escapeRe(pair.secretsDir)}: ` +
+      `cannot rename ${escapeRe(parent)}/\\.dist-secrets\\.new-${RUN} to ${escapeRe(pair.secretsDir)} \\(EIO: simulated\\): ${EIO_FIX}; ` +
+      `undoing it failed too \\(cannot rename ${escapeRe(pair.outdir)} to ${escapeRe(parent)}/\\.dist\\.new-${RUN} \\(EIO: simulated\\): ${EIO_FIX}\\), ` +
+      'so the next synth, deploy or synth --check finishes the swap before anything else$'));
+    await recoverOutput(pair, quiet);
+    expect(readTree(pair.outdir)).toEqual(Object.fromEntries(withMarkers(NEW.output, NEW.secrets).output));
+    expect(fs.readdirSync(parent).sort()).toEqual(['dist', 'dist-secrets']);
+  });
+
+  test('fails saying the next run removes what it left when undoing an unrecorded swap fails too; the next run does', async () => {
+    const { parent, pair } = await oldPair();
+    const before = pairState(parent);
+    const io = failingFs(
+      { when: (c) => /^writeFile .*\/\.dist-secrets\.new-/.test(c), code: 'ENOSPC' },
+      { when: (c) => /^unlink .*\/\.dist\.new-/.test(c), code: 'EIO' },
+    );
+    expect(() => writePair(pair, withMarkers(NEW.output, NEW.secrets), { ...quiet, fs: io })).toThrow(new RegExp(
+      `^cannot replace ${escapeRe(pair.outdir)} and ${escapeRe(pair.secretsDir)}: cannot write ${escapeRe(parent)}/\\.dist-secrets\\.new-${RUN}/\\S+ \\(ENOSPC: simulated\\): ` +
+      `free space on that disk and run it again; undoing it failed too \\(cannot remove ${escapeRe(parent)}/\\.dist\\.new-${RUN}/\\S+ \\(EIO: simulated\\): ${EIO_FIX}\\), ` +
+      'so the next synth, deploy or synth --check removes what this one left before anything else$'));
+    expect(fs.readdirSync(parent).filter((n) => n.startsWith('.dist.new-'))).toHaveLength(1);
+    await recoverOutput(pair, quiet);
+    expect(pairState(parent)).toEqual(before);
+  });
+});
 
 describe('writing the pair, with a fault at every file-system call', () => {
   let oldState: ReturnType<typeof pairState>;
@@ -165,6 +268,141 @@ describe('recovery', () => {
       const before = treeState(parent);
       expect(() => recoverPair(pair, quiet)).toThrow(message);
       expect(treeState(parent)).toEqual(before);
+    }
+  });
+});
+
+describe('recovery, journal and leftovers', () => {
+  /** The old pair with a swap that crashed right after its journal was put in place: both staging folders complete, no target renamed. */
+  async function crashedAfterJournal() {
+    const { parent, pair } = await oldPair();
+    const io = faultyFs({ after: (c) => /^rename .*\.swap\.tmp-/.test(c), code: 'ECRASH', crash: true }).io;
+    expect(() => writePair(pair, withMarkers(NEW.output, NEW.secrets), { ...quiet, fs: io })).toThrow();
+    const journal = journalOf(pair.outdir);
+    return { parent, pair, journal, record: JSON.parse(fs.readFileSync(journal, 'utf8')) };
+  }
+
+  test('finishes a swap recorded before any folder was renamed: both targets move away and the new ones in', async () => {
+    const { parent, pair } = await crashedAfterJournal();
+    const log: string[] = [];
+    recoverPair(pair, { log: (l) => log.push(l) });
+    expect(log).toEqual([`finished the swap an interrupted synth began: ${pair.outdir} and ${pair.secretsDir} hold its output`]);
+    expect(fs.readdirSync(parent).sort()).toEqual(['dist', 'dist-secrets']);
+    expect(readTree(pair.secretsDir)).toEqual(Object.fromEntries(withMarkers(NEW.output, NEW.secrets).secrets));
+  });
+
+  test('fails when a recorded swap\'s old folder is in the way, and changes nothing', async () => {
+    const { parent, pair, record } = await crashedAfterJournal();
+    fs.mkdirSync(record.folders[0].old);
+    const before = treeState(parent);
+    expect(() => recoverPair(pair, quiet)).toThrow(new Error(`cannot finish the swap the journal ${journalOf(pair.outdir)} records: ${pair.outdir} and ${record.folders[0].old} both exist, ` +
+      `so the old folder has nowhere to go; something other than synth changed them: keep the one you want as ${pair.outdir}, then delete the journal`));
+    expect(treeState(parent)).toEqual(before);
+  });
+
+  test('fails on a journal that is not one synth writes, field by field, and changes nothing', async () => {
+    const { parent, pair, journal, record } = await crashedAfterJournal();
+    const [out, secrets] = record.folders;
+    const dir = path.dirname(out.target);
+    const notOurs = `the swap journal ${journal} is not one synth writes; synth writes it whole, so it was changed by hand: ` +
+      `check that ${pair.outdir} and ${pair.secretsDir} hold what you expect, then delete it`;
+    const cases: Array<[string, unknown]> = [
+      ['null', null],
+      ['a string', 'synth-swap'],
+      ['another kind', { ...record, journal: 'other-swap' }],
+      ['another version', { ...record, version: 2 }],
+      ['no folders', { journal: 'synth-swap', version: 1 }],
+      ['one folder', { ...record, folders: [out] }],
+      ['three folders', { ...record, folders: [out, secrets, secrets] }],
+      ['an entry that is not an object', { ...record, folders: [out, null] }],
+      ['a target that is not a string', { ...record, folders: [out, { target: 5, staging: `${dir}/.5.new-1-0123abcd`, old: `${dir}/.5.old-1-0123abcd` }] }],
+      ['a staging folder without a run id', { ...record, folders: [out, { ...secrets, staging: `${dir}/.dist-secrets.new-undefined`, old: `${dir}/.dist-secrets.old-undefined` }] }],
+      ['a staging folder of another target', { ...record, folders: [out, { ...secrets, staging: out.staging }] }],
+      ['an old folder of another run', { ...record, folders: [out, { ...secrets, old: `${dir}/.dist-secrets.old-1-0123abcd` }] }],
+      ['a staging folder in another folder', { ...record, folders: [out, { ...secrets, staging: path.join('/elsewhere', path.basename(secrets.staging)) }] }],
+    ];
+    for (const [name, text] of cases) {
+      fs.writeFileSync(journal, JSON.stringify(text));
+      const before = treeState(parent);
+      expect([name, (() => { try { recoverPair(pair, quiet); return 'no error'; } catch (e) { return (e as Error).message; } })()]).toEqual([name, notOurs]);
+      expect(treeState(parent)).toEqual(before);
+    }
+    const other = path.join(dir, 'other-secrets');
+    fs.writeFileSync(journal, JSON.stringify({ ...record, folders: [out, { target: other, staging: `${dir}/.other-secrets.new-1-0123abcd`, old: `${dir}/.other-secrets.old-1-0123abcd` }] }));
+    expect(() => recoverPair(pair, quiet)).toThrow(new Error(`the swap journal ${journal} records a swap of ${pair.outdir} and ${other}, not of ${pair.outdir} and ${pair.secretsDir}: ` +
+      'an interrupted synth wrote to other folders beside this one; run synth with those folders to finish it, or delete the journal'));
+  });
+
+  test('fails naming the journal when it cannot be read', async () => {
+    const { pair, journal } = await crashedAfterJournal();
+    expect(() => recoverPair(pair, { ...quiet, fs: failingFs({ when: (c) => c === `readFile ${journal}`, code: 'EIO' }) })).toThrow(new Error(
+      `cannot read ${journal} (EIO: simulated): ${EIO_FIX}`));
+  });
+
+  test('does nothing where the parent folder does not exist, or holds nothing of synth\'s', () => {
+    const log: string[] = [];
+    const nowhere = path.join(tmpDir('swap-'), 'missing');
+    recoverPair({ outdir: path.join(nowhere, 'dist'), secretsDir: path.join(nowhere, 'dist-secrets') }, { log: (l) => log.push(l) });
+    expect(fs.existsSync(nowhere)).toBe(false);
+    const parent = tmpDir('swap-');
+    fs.mkdirSync(path.join(parent, 'notes'));
+    recoverPair({ outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') }, { log: (l) => log.push(l) });
+    expect(fs.readdirSync(parent)).toEqual(['notes']);
+    expect(log).toEqual([]);
+  });
+
+  test('restores an earlier writer\'s old folder only where the folder is missing, it is a folder, and it is the only one', () => {
+    const parent = tmpDir('leftovers-');
+    const pair = { outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') };
+    fs.mkdirSync(pair.outdir);
+    fs.writeFileSync(path.join(pair.outdir, '01-a.yaml'), 'current');
+    fs.mkdirSync(path.join(parent, '.dist.old-q1w2e3'));
+    fs.writeFileSync(path.join(parent, '.dist-secrets.old-q1w2e3'), 'a file of the same name');
+    const log: string[] = [];
+    recoverPair(pair, { log: (l) => log.push(l) });
+    expect(fs.readdirSync(parent).sort()).toEqual(['.dist-secrets.old-q1w2e3', 'dist']);
+    expect(fs.readFileSync(path.join(pair.outdir, '01-a.yaml'), 'utf8')).toBe('current');
+    expect(log).toEqual([`removed what an interrupted synth left beside ${pair.outdir}: .dist.old-q1w2e3`]);
+  });
+
+  test('does not restore this writer\'s own old folder: without a journal its swap never began, so the folder is a leftover', () => {
+    const parent = tmpDir('leftovers-');
+    const pair = { outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') };
+    fs.mkdirSync(path.join(parent, '.dist.old-12-0123abcd'));
+    recoverPair(pair, quiet);
+    expect(fs.readdirSync(parent)).toEqual([]);
+  });
+
+  test('removes a journal\'s temporary file beside the output folder only, and only a file', () => {
+    const parent = tmpDir('leftovers-');
+    const pair = { outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') };
+    fs.writeFileSync(path.join(parent, '.dist.swap.tmp-1-0123abcd'), '{');
+    fs.mkdirSync(path.join(parent, '.dist.swap.tmp-2-0123abcd'));
+    fs.writeFileSync(path.join(parent, '.dist-secrets.swap.tmp-1-0123abcd'), '{');
+    recoverPair(pair, quiet);
+    expect(fs.readdirSync(parent).sort()).toEqual(['.dist-secrets.swap.tmp-1-0123abcd', '.dist.swap.tmp-2-0123abcd']);
+  });
+
+  test('recognizes the leftovers of a folder whose name holds regular-expression characters', () => {
+    const parent = tmpDir('leftovers-');
+    const pair = { outdir: path.join(parent, 'out.v2'), secretsDir: path.join(parent, 'out.v2-secrets') };
+    for (const n of ['.out.v2.new-1-0123abcd', '.outXv2.new-1-0123abcd']) fs.mkdirSync(path.join(parent, n));
+    recoverPair(pair, quiet);
+    expect(fs.readdirSync(parent)).toEqual(['.outXv2.new-1-0123abcd']);
+  });
+
+  test('names what it removed in name order, whatever order the folder lists them in, on stderr unless told otherwise', () => {
+    const parent = tmpDir('leftovers-');
+    const pair = { outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') };
+    const names = ['.dist.new-1-0123abcd', '.dist.new-2-0123abcd', '.dist.old-3-0123abcd'];
+    for (const n of names) fs.mkdirSync(path.join(parent, n));
+    const reversed: OutputFs = { ...unflushedFs, readdir: (p) => unflushedFs.readdir(p).sort().reverse() };
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      recoverPair(pair, { fs: reversed });
+      expect(stderr.mock.calls.map((c) => String(c[0]))).toEqual([`removed what an interrupted synth left beside ${pair.outdir}: ${names.join(', ')}\n`]);
+    } finally {
+      stderr.mockRestore();
     }
   });
 });
