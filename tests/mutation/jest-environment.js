@@ -106,7 +106,10 @@ class MutationTestEnvironment extends NodeEnvironment {
   async handleTestEvent(event, state) {
     if (event.name === 'test_fn_failure' || event.name === 'hook_failure') noteFailure();
     if (event.name === 'run_describe_start' || event.name === 'test_start') {
-      if (killedAlready()) (event.describeBlock ?? event.test).mode = 'skip';
+      // A test whose beforeAll failed carries that error: left to run, jest fails it with the error (skipped,
+      // every test of the block would pass for "skipped", and the mutant would survive).
+      const failedSetup = event.test !== undefined && event.test.errors.length > 0;
+      if (killedAlready() && !failedSetup) (event.describeBlock ?? event.test).mode = 'skip';
     }
     const context = this.stryker();
     if (!context) return;
