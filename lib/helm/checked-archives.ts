@@ -24,9 +24,7 @@ export class CheckedArchivesFile implements CheckedArchives {
     let parsed: unknown;
     try {
       parsed = JSON.parse(readCheckedFile(file) ?? '[]');
-    } catch {
-      parsed = [];
-    }
+    } catch { /* whole, but not JSON: it holds nothing */ }
     this.keys = Array.isArray(parsed) && parsed.every((k) => typeof k === 'string') ? parsed as string[] : [];
   }
 
