@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { ChartStore } from '../../../lib/helm/store';
 import { HelmRelease, renderReleases } from '../../../lib/helm/release';
+import { READY_BEFORE_NEXT_PHASE } from '../../../lib/phases';
 import { K3S_TARGET } from '../../../config/kubernetes';
 import { RenderCache } from '../../../lib/helm/render-cache';
 import { HelmRenderer } from '../../../lib/helm/renderer';
@@ -44,6 +45,8 @@ describe('HelmRelease', () => {
     expect(events).toEqual(['a from the cache', 'waiting, 1 helm running', 'b rendered']);
     events.length = 0;
     await render(['a', 'b']);
+    // A turn later, when the work would have run.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(events).toEqual(['a from the cache', 'b from the cache']);
     expect(renderer.running).toBe(0);
     // Work that fails is only work not done ahead: the renders go on.
@@ -62,6 +65,53 @@ describe('HelmRelease', () => {
     const err = await renderReleases(app, testRenderer(store)).catch((e: Error) => e);
     expect((err as Error).message).toMatch(/release "x" \(chart broken 0\.1\.0\) failed to render/);
     expect((err as Error).message).toMatch(/chart "missing" \(missing 1\.0\.0\): archive .* is not in the chart store/);
+  });
+
+  test('addRendered names each object by kind and name, and by namespace too when two share both', () => {
+    const app = new App();
+    const r = new HelmRelease(new Chart(app, 'c'), 'r', { chart: fixtureChart('crds-dir', '0.2.0'), releaseName: 'r', namespace: 'n' });
+    r.addRendered([
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'a' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'b' } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } },
+    ]);
+    expect(r.apiObjects.map((o) => o.node.id)).toEqual(['ConfigMap-x', 'ConfigMap-b-x', 'Secret-x']);
+    expect(() => r.addRendered([])).toThrow('helm release "r" is already rendered');
+  });
+
+  test.each([
+    ['without apiVersion', { kind: 'ConfigMap', metadata: { name: 'x' } }],
+    ['without kind', { apiVersion: 'v1', metadata: { name: 'x' } }],
+    ['without metadata', { apiVersion: 'v1', kind: 'ConfigMap' }],
+    ['with a name that is not a string', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 1 } }],
+  ])('fails on a rendered object %s, naming the release, the chart and the object', (_name, object) => {
+    const r = new HelmRelease(new Chart(new App(), 'c'), 'r', { chart: fixtureChart('crds-dir', '0.2.0'), releaseName: 'r', namespace: 'n' });
+    expect(() => r.addRendered([object])).toThrow(new Error(`release "r": chart crds-dir rendered an object without apiVersion, kind or metadata.name: ${JSON.stringify(object)}`));
+  });
+
+  test('readyBeforeNextPhase marks the Deployments in the release\'s namespace (or none), not other kinds or namespaces', () => {
+    const r = new HelmRelease(new Chart(new App(), 'c'), 'r', { chart: fixtureChart('crds-dir', '0.2.0'), releaseName: 'r', namespace: 'n' });
+    r.readyBeforeNextPhase();
+    r.addRendered([
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'own', namespace: 'n' } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'unplaced' } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'agent', namespace: 'kube-system' } },
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'n' } },
+    ]);
+    expect(r.apiObjects.map((o) => [o.name, o.toJson().metadata.annotations ?? {}])).toEqual([
+      ['own', { [READY_BEFORE_NEXT_PHASE]: 'true' }], ['unplaced', { [READY_BEFORE_NEXT_PHASE]: 'true' }], ['agent', {}], ['db', {}],
+    ]);
+  });
+
+  test('tells how long each render took', async () => {
+    const app = new App();
+    new HelmRelease(new Chart(app, 'c'), 'r', { chart: fixtureChart('crds-dir', '0.2.0'), releaseName: 'r', namespace: 'n' });
+    const times: number[] = [];
+    const before = performance.now();
+    await renderReleases(app, testRenderer(store), (_r, _n, ms) => times.push(ms));
+    expect(times.length).toBe(1);
+    expect(times[0]).toBeGreaterThanOrEqual(0);
+    expect(times[0]).toBeLessThanOrEqual(performance.now() - before);
   });
 
   test('fails validation when a release was never rendered', () => {
