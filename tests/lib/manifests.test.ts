@@ -133,6 +133,20 @@ describe('collectManifests: a release\'s objects stay in its namespaces', () => 
       '  namespaceOverride in the computed values sets "kube-public": remove it (the release\'s namespace comes from the code that creates the release), ' +
         'or, if the objects belong there, declare "kube-public" in the release\'s extraNamespaces',
     ]],
+    ['objects a values file and the computed values both send to another namespace, naming both', { extraNamespaces: ['kube-system'], valuesFile: 'namespaceOverride: kube-public\n', values: { namespaceOverride: 'kube-public' } }, () => [
+      'release "r" (chart namespace-override 0.1.0) puts 2 object(s) in namespace "kube-public", outside its namespace "demo":',
+      '  ServiceAccount kube-public/r-manager',
+      '  ConfigMap kube-public/r-config',
+      `  namespaceOverride in ${valuesPath}, namespaceOverride in the computed values sets "kube-public": remove it (the release's namespace comes from the code that creates the release), ` +
+        'or, if the objects belong there, declare "kube-public" in the release\'s extraNamespaces',
+    ]],
+    ['objects a values file sends to a declared namespace that the computed values choose too, blaming only the file', { extraNamespaces: ['kube-system'], valuesFile: 'namespaceOverride: kube-system\n', values: { namespaceOverride: 'kube-system' } }, () => [
+      'release "r" (chart namespace-override 0.1.0) puts 3 object(s) in namespace "kube-system", which it declares, but a values file sends objects there too:',
+      '  ServiceAccount kube-system/r-manager',
+      '  ServiceAccount kube-system/r-agent',
+      '  ConfigMap kube-system/r-config',
+      `  namespaceOverride in ${valuesPath} sets "kube-system": remove it (the release's namespace comes from the code that creates the release)`,
+    ]],
     ['objects a values file sends to a namespace the release declares for its agent', { extraNamespaces: ['kube-system'], valuesFile: 'namespaceOverride: kube-system\n' }, () => [
       'release "r" (chart namespace-override 0.1.0) puts 3 object(s) in namespace "kube-system", which it declares, but a values file sends objects there too:',
       '  ServiceAccount kube-system/r-manager',

@@ -64,7 +64,8 @@ describe('HelmRelease', () => {
     new HelmRelease(app, 'z', { chart: fixtureChart('crds-dir', '0.2.0'), releaseName: 'z', namespace: 'n' });
     const err = await renderReleases(app, testRenderer(store)).catch((e: Error) => e);
     expect((err as Error).message).toMatch(/release "x" \(chart broken 0\.1\.0\) failed to render/);
-    expect((err as Error).message).toMatch(/chart "missing" \(missing 1\.0\.0\): archive .* is not in the chart store/);
+    // One failure after the other, each from a line of its own.
+    expect((err as Error).message).toMatch(/\nchart "missing" \(missing 1\.0\.0\): archive .* is not in the chart store/);
   });
 
   test('addRendered names each object by kind and name, and by namespace too when two share both', () => {
@@ -87,6 +88,12 @@ describe('HelmRelease', () => {
   ])('fails on a rendered object %s, naming the release, the chart and the object', (_name, object) => {
     const r = new HelmRelease(new Chart(new App(), 'c'), 'r', { chart: fixtureChart('crds-dir', '0.2.0'), releaseName: 'r', namespace: 'n' });
     expect(() => r.addRendered([object])).toThrow(new Error(`release "r": chart crds-dir rendered an object without apiVersion, kind or metadata.name: ${JSON.stringify(object)}`));
+  });
+
+  test('quotes at most 200 characters of a rendered object it refuses', () => {
+    const r = new HelmRelease(new Chart(new App(), 'c'), 'r', { chart: fixtureChart('crds-dir', '0.2.0'), releaseName: 'r', namespace: 'n' });
+    const object = { kind: 'ConfigMap', data: { long: 'x'.repeat(300) } };
+    expect(() => r.addRendered([object])).toThrow(new Error(`release "r": chart crds-dir rendered an object without apiVersion, kind or metadata.name: ${JSON.stringify(object).slice(0, 200)}`));
   });
 
   test('readyBeforeNextPhase marks the Deployments in the release\'s namespace (or none), not other kinds or namespaces', () => {
