@@ -12,6 +12,7 @@ const fs = require('fs');
 const path = require('path');
 const NodeEnvironment = require('jest-environment-node').TestEnvironment;
 const { sourceOfTestFile, sourcesOfMutants } = require('./sources');
+const { killedAlready, noteFailure } = require('./bail');
 
 /** `describe` names joined, then the test's: the id Stryker's environment gives a test. */
 function fullName(test) {
@@ -48,23 +49,6 @@ function recordTestFiles(rootDir, testPath, perTest, tests) {
     }
   }
   fs.writeFileSync(file, JSON.stringify(map));
-}
-
-/**
- * Bail for mutant runs. Stryker turns jest's bail off (jest exits the process on it), so every test that
- * covers a mutant runs even after one has killed it. Jest runs the files of a mutant run one after the
- * other in this process; once a test or hook fails, the rest of the run is skipped: the mutant is killed.
- */
-const BAIL = Symbol.for('mutation-testing.killed-mutant');
-
-function killedAlready() {
-  const mutant = process.env.__STRYKER_ACTIVE_MUTANT__;
-  return mutant !== undefined && process[BAIL] === mutant;
-}
-
-function noteFailure() {
-  const mutant = process.env.__STRYKER_ACTIVE_MUTANT__;
-  if (mutant !== undefined) process[BAIL] = mutant;
 }
 
 class MutationTestEnvironment extends NodeEnvironment {

@@ -19,6 +19,7 @@ module.exports = {
   testEnvironment: path.join(__dirname, 'jest-environment.js'),
   filter: path.join(__dirname, 'filter.js'),
   testSequencer: path.join(__dirname, 'sequencer.js'),
+  runner: path.join(__dirname, 'runner.js'),
   testPathIgnorePatterns: ['/node_modules/', ...END_TO_END],
   reporters: ['default'],
 };
