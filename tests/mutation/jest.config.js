@@ -20,6 +20,7 @@ module.exports = {
   filter: path.join(__dirname, 'filter.js'),
   testSequencer: path.join(__dirname, 'sequencer.js'),
   runner: path.join(__dirname, 'runner.js'),
-  testPathIgnorePatterns: ['/node_modules/', ...END_TO_END],
+  // tests/mutation/ tests this harness, not the engine.
+  testPathIgnorePatterns: ['/node_modules/', ...END_TO_END, '<rootDir>/tests/mutation/'],
   reporters: ['default'],
 };
