@@ -41,11 +41,15 @@ export function writeFileAtomically(file: string, content: string, options: { mo
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   const mode = options.mode ?? (fs.existsSync(file) ? fs.statSync(file).mode & 0o777 : 0o644);
   const fd = fs.openSync(tmp, 'wx', mode);
+  let written = false;
   try {
     fs.writeSync(fd, content);
     fs.fsyncSync(fd);
+    written = true;
   } finally {
     fs.closeSync(fd);
+    // A full disk must not leave a cut-short temporary file beside the real one.
+    if (!written) fs.rmSync(tmp, { force: true });
   }
   try {
     if (options.noClobber) {

@@ -1,6 +1,6 @@
 import fs = require('fs');
 import * as path from 'path';
-import { fsyncDir, readTextFile, writeFileAtomically } from '../../lib/files';
+import { fsyncDir, readStdin, readTextFile, writeFileAtomically } from '../../lib/files';
 import { CHANGED_WHILE_READ_FIX } from '../../lib/helm/regular-file';
 import { tmpDir } from '../helpers';
 
@@ -120,5 +120,56 @@ describe('fsyncDir', () => {
     jest.spyOn(fs, 'fsyncSync').mockImplementation(() => { throw new Error('EINVAL'); });
     expect(() => fsyncDir(dir)).not.toThrow();
     expect(close).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('readStdin', () => {
+  const STDIN_OPTIONS = { maxBytes: 10, fix: 'pipe the file in' };
+  /** fs.readSync on descriptor 0 giving `steps` in turn: a string is read, an error code is thrown. */
+  function stdin(...steps: string[]): jest.SpyInstance {
+    return jest.spyOn(fs, 'readSync').mockImplementation(((fd: number, buffer: Buffer) => {
+      expect(fd).toBe(0);
+      const step = steps.shift() ?? '';
+      if (/^E[A-Z]+$/.test(step)) throw Object.assign(new Error(`${step}: failed`), { code: step });
+      return buffer.write(step);
+    }) as typeof fs.readSync);
+  }
+
+  test('reads every chunk until the end, retrying when no data is there yet, and stops at EOF', () => {
+    stdin('abc', 'EAGAIN', 'déf', '');
+    expect(readStdin('values', STDIN_OPTIONS)).toBe('abcdéf');
+    stdin('abc', 'EOF', 'never read');
+    expect(readStdin('values', STDIN_OPTIONS)).toBe('abc');
+    stdin('');
+    expect(readStdin('values', STDIN_OPTIONS)).toBe('');
+  });
+
+  test('takes up to the limit, and refuses more, naming what it reads and the fix', () => {
+    stdin('12345', '67890', '');
+    expect(readStdin('values', STDIN_OPTIONS)).toBe('1234567890');
+    stdin('12345', '678901', '');
+    expect(() => readStdin('values', STDIN_OPTIONS)).toThrow(
+      new Error('values: standard input has more than the 10 bytes it may have: pipe the file in'));
+  });
+
+  test('an input that cannot be read is named with its code', () => {
+    stdin('ab', 'EISDIR');
+    expect(() => readStdin('values', STDIN_OPTIONS)).toThrow(
+      new Error('values: standard input cannot be read (EISDIR): pipe the file in'));
+    jest.spyOn(fs, 'readSync').mockImplementation(() => { throw new Error('closed'); });
+    expect(() => readStdin('values', STDIN_OPTIONS)).toThrow(new Error('values: standard input cannot be read (closed): pipe the file in'));
+  });
+});
+
+describe('writeFileAtomically, the descriptor', () => {
+  test('is closed when the write fails, and the cut-short temporary file is removed', () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'f'), 'old');
+    const close = jest.spyOn(fs, 'closeSync');
+    jest.spyOn(fs, 'writeSync').mockImplementationOnce(() => { throw new Error('ENOSPC'); });
+    expect(() => writeFileAtomically(path.join(dir, 'f'), 'x')).toThrow('ENOSPC');
+    expect(close).toHaveBeenCalledTimes(1);
+    expect(fs.readdirSync(dir)).toEqual(['f']);
+    expect(fs.readFileSync(path.join(dir, 'f'), 'utf8')).toBe('old');
   });
 });
