@@ -64,6 +64,26 @@ describe('configProblems, through loadConfig', () => {
     expect(problems('kubernetesVersion: v1.33.5\nk3d:\n  enabled: false\n  name: K3D\n  httpPort: 1\n  apiPort: 1\n')).toEqual([]);
   });
 
+  test('hostnames are DNS names: digits at either end are fine, all digits and dots is an IP address', () => {
+    expect(problems('jupyterhub:\n  hostname: 1password.example.it\nexamples:\n  nginx:\n    hostname: app.v2\n')).toEqual([]);
+    expect(problems('jupyterhub:\n  hostname: Hub.example.it\n')).toEqual([
+      'platform.yaml:2: jupyterhub.hostname: invalid hostname "Hub.example.it": use a lowercase DNS name such as jupyterhub.example.it',
+    ]);
+    expect(problems('jupyterhub:\n  hostname: nginx.example.it\nexamples:\n  nginx:\n    hostname: nginx.example.it\n')).toEqual([
+      'platform.yaml:5: examples.nginx.hostname: "nginx.example.it" is already jupyterhub.hostname; each route needs its own hostname',
+    ]);
+  });
+
+  test('a namespace is a DNS label', () => {
+    expect(problems('metallb:\n  namespace: MetalLB\n')).toEqual([
+      'platform.yaml:2: metallb.namespace: "MetalLB" is not a DNS label; use lowercase letters, digits and "-", at most 63 characters, e.g. metallb-system',
+    ]);
+  });
+
+  test('a k3d cluster name of one character is a name', () => {
+    expect(problems('k3d:\n  name: k\n')).toEqual([]);
+  });
+
   test('a docker gateway needs its subnet', () => {
     expect(problems('k3d:\n  dockerGateway: 172.25.0.1\n')).toEqual([
       'platform.yaml:2: k3d.dockerGateway: is set without k3d.dockerSubnet; set both (npm run pool writes both)',
