@@ -84,10 +84,19 @@ describe('configProblems, through loadConfig', () => {
     expect(problems('k3d:\n  name: k\n')).toEqual([]);
   });
 
+  test('the Kubernetes version, the docker subnet and the GitOps settings are checked, each named by its setting', () => {
+    expect(problems('kubernetesVersion: v1.28.1+k3s1\n')).toEqual([
+      'platform.yaml:1: kubernetesVersion: Kubernetes 1.28 is not supported: the charts and the schema validator support 1.29 to 1.33',
+    ]);
+    expect(problems('k3d:\n  dockerSubnet: 172.25.0.0/33\n')).toEqual([expect.stringMatching(/^platform\.yaml:2: k3d\.dockerSubnet: \S/)]);
+    expect(problems('gitops:\n  engine: flux\n')).toEqual([expect.stringMatching(/^platform\.yaml(:\d+| \(.*\)): gitops\.repoURL: \S/)]);
+  });
+
   test('a docker gateway needs its subnet', () => {
     expect(problems('k3d:\n  dockerGateway: 172.25.0.1\n')).toEqual([
       'platform.yaml:2: k3d.dockerGateway: is set without k3d.dockerSubnet; set both (npm run pool writes both)',
     ]);
+    expect(problems('k3d:\n  dockerSubnet: 172.25.0.0/16\n  dockerGateway: 172.25.0.1\n')).toEqual([]);
   });
 
   test('the GitOps controller\'s namespace is none of the platform\'s, for Flux and for Argo CD', () => {
