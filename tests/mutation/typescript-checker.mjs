@@ -42,8 +42,8 @@ export class IncrementalTypescriptChecker {
 
   /** Parsed files of the unmutated project, by file name: each check reuses them. */
   originals = new Map();
-  /** The files the current check mutates: file name → mutated text. */
-  mutated = new Map();
+  /** The file the current check mutates and its mutated text; undefined between checks. */
+  mutated = undefined;
 
   constructor(log, options) {
     this.log = log;
@@ -70,9 +70,9 @@ export class IncrementalTypescriptChecker {
       return sourceFile;
     };
     host.getSourceFile = (fileName, languageVersion, onError) => {
-      const mutatedText = this.mutated.get(path.resolve(fileName));
-      if (mutatedText !== undefined) {
-        return parse(fileName, languageVersion, mutatedText, createHash('sha256').update(mutatedText).digest('hex'));
+      if (this.mutated && fileName === this.mutated.fileName) {
+        const { text } = this.mutated;
+        return parse(fileName, languageVersion, text, createHash('sha256').update(text).digest('hex'));
       }
       let sourceFile = this.originals.get(fileName);
       if (!sourceFile) {
@@ -95,16 +95,14 @@ export class IncrementalTypescriptChecker {
     this.log.info(`Type checked ${this.rootNames.length} files in ${Date.now() - started} ms; each mutant is checked incrementally`);
   }
 
-  /** Builds the program with the current mutations; the diagnostics of every file the changes affect. */
+  /** Builds the program with the current mutant; the diagnostics of every file the change affects. */
   build() {
     this.builder = ts.createSemanticDiagnosticsBuilderProgram(this.rootNames, this.compilerOptions, this.host, this.builder);
     const program = this.builder.getProgram();
     const diagnostics = [...program.getConfigFileParsingDiagnostics(), ...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
-    for (const fileName of this.mutated.keys()) {
-      const sourceFile = program.getSourceFile(fileName);
-      if (sourceFile) diagnostics.push(...program.getSyntacticDiagnostics(sourceFile));
-    }
-    if (!this.mutated.size) for (const sourceFile of program.getSourceFiles()) diagnostics.push(...program.getSyntacticDiagnostics(sourceFile));
+    // Syntax: the mutated file's, or every file's before any mutation.
+    const parsedAgain = this.mutated ? [program.getSourceFile(this.mutated.fileName)] : program.getSourceFiles();
+    for (const sourceFile of parsedAgain) if (sourceFile) diagnostics.push(...program.getSyntacticDiagnostics(sourceFile));
     for (let next = this.builder.getSemanticDiagnosticsOfNextAffectedFile(); next; next = this.builder.getSemanticDiagnosticsOfNextAffectedFile()) {
       diagnostics.push(...next.result);
     }
@@ -114,15 +112,16 @@ export class IncrementalTypescriptChecker {
   async check(mutants) {
     const results = Object.fromEntries(mutants.map((m) => [m.id, { status: CheckStatus.Passed }]));
     for (const mutant of mutants) {
-      const fileName = path.resolve(mutant.fileName);
-      const original = this.originals.get(fileName.split(path.sep).join('/')) ?? this.originals.get(fileName);
+      // TypeScript names files with forward slashes.
+      const fileName = path.resolve(mutant.fileName).split(path.sep).join('/');
+      const original = this.originals.get(fileName);
       if (!original) continue; // not part of the TypeScript project: nothing to check
-      this.mutated = new Map([[fileName, applyMutant(original.text, mutant)]]);
+      this.mutated = { fileName, text: applyMutant(original.text, mutant) };
       try {
         const errors = this.build();
         if (errors.length) results[mutant.id] = { status: CheckStatus.CompileError, reason: describeDiagnostics(errors) };
       } finally {
-        this.mutated = new Map();
+        this.mutated = undefined;
       }
     }
     return results;
