@@ -130,6 +130,14 @@ export function fakeHelm(script: string, version = 'v3.99.0'): HelmBinary {
   return { path: bin, version, source: 'HELM' };
 }
 
+/**
+ * A fake helm's script that floods stdout with `bytes`, then ends: a test of an output limit gives it more
+ * than the limit, so code that lost the limit fails the test's assertion at once instead of hanging it.
+ */
+export function flood(bytes: number): string {
+  return `yes | head -c ${bytes}`;
+}
+
 /** Whether the process has ended (gone, or a zombie nobody reaped yet). */
 export function processGone(pid: number): boolean {
   try {

@@ -99,7 +99,8 @@ export function runBoundedSync(bin: string, args: readonly string[], env: NodeJS
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: timeoutMs(limits),
     killSignal: 'SIGKILL',
-    maxBuffer: Math.max(limits.maxStdoutBytes, limits.maxStderrBytes),
+    // Node counts stdout and stderr together against maxBuffer; each is checked against its own limit below.
+    maxBuffer: limits.maxStdoutBytes + limits.maxStderrBytes,
   });
   const code = (res.error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ETIMEDOUT') throw timedOut(limits);

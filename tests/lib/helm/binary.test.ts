@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { findHelm, parseHelmVersion } from '../../../lib/helm/binary';
-import { fakeHelm as fakeHelmScript, tmpDir } from '../../helpers';
+import { fakeHelm as fakeHelmScript, flood, tmpDir } from '../../helpers';
 
 function fakeHelm(dir: string, version: string): string {
   const bin = path.join(dir, 'helm');
@@ -50,8 +50,8 @@ describe('findHelm', () => {
     expect(() => findHelm({ explicit: '/nonexistent/helm', cacheDir: tmpDir() })).toThrow('HELM is "/nonexistent/helm", which does not exist');
   });
 
-  test('fails on a helm that never answers `helm version`, within the time limit', () => {
-    const { path: bin } = fakeHelmScript('exec sleep 600');
+  test('fails on a helm that does not answer `helm version` within the time limit, stopping it then', () => {
+    const { path: bin } = fakeHelmScript('exec sleep 5');
     const started = Date.now();
     expect(() => findHelm({ explicit: bin, cacheDir: tmpDir(), timeoutSeconds: 1 })).toThrow(new Error(
       `\`helm version\` of the helm at ${bin} did not finish within 1 s, so it was stopped: set HELM to a working helm 3.8+ binary`));
@@ -59,7 +59,7 @@ describe('findHelm', () => {
   });
 
   test('fails on a helm that floods its answer to `helm version`', () => {
-    const { path: bin } = fakeHelmScript('exec yes');
+    const { path: bin } = fakeHelmScript(flood(4 << 20));
     expect(() => findHelm({ explicit: bin, cacheDir: tmpDir() })).toThrow(new Error(
       `\`helm version\` of the helm at ${bin} printed more than 64 KiB on stdout, so it was stopped: set HELM to a working helm 3.8+ binary`));
   });
