@@ -7,8 +7,9 @@ import { ChartStore } from '../../../lib/helm/store';
 import { HelmBinary } from '../../../lib/helm/binary';
 import { HelmRelease, renderReleases } from '../../../lib/helm/release';
 import { HelmRenderer } from '../../../lib/helm/renderer';
+import { RenderCache } from '../../../lib/helm/render-cache';
 import { LockedChart } from '../../../lib/helm/lock';
-import { fakeHelm, fixtureChart, fixtureStore, packageChart, processGone, ROOT, sha256Of, testHelm, testRenderer, tmpDir } from '../../helpers';
+import { fakeHelm, fixtureChart, flood, fixtureStore, packageChart, processGone, ROOT, sha256Of, testHelm, testRenderer, tmpDir } from '../../helpers';
 
 /** A ConfigMap, so a fake helm that prints it has rendered something. */
 const ONE_OBJECT = 'printf "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: x\\n"';
@@ -92,6 +93,24 @@ describe('HelmRenderer', () => {
     expect(fs.readdirSync(path.join(home, 'values'))).toEqual(['mine.yaml']);
   });
 
+  test('removes only the names an older version gave its values files, and the folder once they were all it held', async () => {
+    // GIVEN the names that version wrote (a release name of one character or more, 16 hex digits) and near misses
+    const home = tmpDir();
+    const legacy = ['a-0123456789abcdef.yaml', 'seldon-core-0123456789abcdef.yaml'];
+    const kept = ['Jupyterhub-0123456789abcdef.yaml', 'jupyterhub-0123456789abcdef.yaml.bak', '-0123456789abcdef.yaml', 'a-0123456789abcde.yaml'];
+    fs.mkdirSync(path.join(home, 'values'));
+    for (const name of [...legacy, ...kept]) fs.writeFileSync(path.join(home, 'values', name), 'cookieSecret: x\n');
+    const onlyLegacy = tmpDir();
+    fs.mkdirSync(path.join(onlyLegacy, 'values'));
+    for (const name of legacy) fs.writeFileSync(path.join(onlyLegacy, 'values', name), 'cookieSecret: x\n');
+    // WHEN
+    await renderer(testHelm(), { homeDir: home }).render(request(crdsDir));
+    await renderer(testHelm(), { homeDir: onlyLegacy }).render(request(crdsDir));
+    // THEN
+    expect(fs.readdirSync(path.join(home, 'values')).sort()).toEqual([...kept].sort());
+    expect(fs.readdirSync(onlyLegacy).sort()).toEqual(['runs']);
+  });
+
   test('says once per run, in one line, which archives the lock pins no digest for, however many releases and renders', async () => {
     // GIVEN three unpinned charts and a pinned one, each in two releases, and a run that renders the tree twice (as synth --check does)
     const standIns = new ChartStore(tmpDir());
@@ -121,6 +140,19 @@ describe('HelmRenderer', () => {
     expect(warnings).toHaveLength(1);
   });
 
+  test('without a function to warn with, writes its notice to stderr, one line', async () => {
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const renderer = new HelmRenderer({ helm: testHelm(), store, target: K3S_TARGET, homeDir: tmpDir() });
+      await renderer.render(request(crdsDir));
+      renderer.reportUnpinned();
+      expect(write.mock.calls.filter(([text]) => String(text).startsWith('notice:'))).toEqual([[
+        'notice: the lock pins no digest for crds-dir-0.2.0.tgz; `npm run charts:pull` records them when it downloads them\n']]);
+    } finally {
+      write.mockRestore();
+    }
+  });
+
   test('reports nothing when every archive rendered is pinned', async () => {
     const warnings: string[] = [];
     const renderer = testRenderer(store, warnings);
@@ -142,10 +174,10 @@ describe('HelmRenderer', () => {
   });
 
   const fails: Array<[string, string, { timeoutSeconds?: number; maxOutputBytes?: number }, string]> = [
-    ['never returns (a 1 s limit)', 'sleep 600 & wait', { timeoutSeconds: 1 },
+    ['outlasts a 1 s limit', 'sleep 5 & wait', { timeoutSeconds: 1 },
       'release "demo" (chart crds-dir 0.2.0): helm did not finish within 1 s, so it was stopped: a chart renders in seconds, ' +
       'so check that helm at HELM works; if the chart is just slow here, raise HELM_TIMEOUT (seconds)'],
-    ['floods its output', 'exec yes', { maxOutputBytes: 1 << 20 },
+    ['floods its output', flood(4 << 20), { maxOutputBytes: 1 << 20 },
       'release "demo" (chart crds-dir 0.2.0): helm printed more than 1 MiB on stdout, so it was stopped: a release renders far less; check the chart\'s templates and the values that size them'],
     ['prints nothing', 'exit 0', {},
       'release "demo" (chart crds-dir 0.2.0): helm rendered no objects: check that the archive holds the chart you meant and that its values do not switch every template off'],
@@ -167,7 +199,7 @@ describe('HelmRenderer', () => {
     // GIVEN a synth whose helm hangs
     const dir = tmpDir();
     const home = path.join(dir, 'home');
-    const helm = fakeHelm(`sleep 600 & echo $! > ${dir}/sleeper; wait`);
+    const helm = fakeHelm(`sleep 8 & echo $! > ${dir}/sleeper; wait`);
     const script = path.join(dir, 'synth.ts');
     fs.writeFileSync(script, `
       import { ChartStore } from ${JSON.stringify(path.join(ROOT, 'lib/helm/store'))};
@@ -188,6 +220,46 @@ describe('HelmRenderer', () => {
     expect(fs.readdirSync(path.join(home, 'runs'))).toEqual([]);
     await new Promise((r) => setTimeout(r, 100));
     expect(processGone(Number(fs.readFileSync(path.join(dir, 'sleeper'), 'utf8')))).toBe(true);
+  });
+
+  test('keeps only the objects of what helm printed: no empty documents, no scalars', async () => {
+    const helm = fakeHelm(`printf -- '---\\n# a comment\\n---\\njust a string\\n---\\n42\\n---\\n'; ${ONE_OBJECT}`);
+    expect(await renderer(helm).render(request(crdsDir))).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }]);
+  });
+
+  const exits: Array<[string, string, { maxErrorOutputBytes?: number }, (helm: string) => string]> = [
+    ['exits with a code and says nothing', 'exit 3', {}, () => 'release "demo" (chart crds-dir 0.2.0) failed to render: helm exited with code 3'],
+    ['is killed and says nothing', 'kill -9 $$', {}, () => 'release "demo" (chart crds-dir 0.2.0) failed to render: helm was killed by SIGKILL'],
+    ['floods its error output', `${flood(64 << 10)} >&2`, { maxErrorOutputBytes: 1024 },
+      () => 'release "demo" (chart crds-dir 0.2.0): helm printed more than 1 KiB on stderr, so it was stopped: run helm template by hand to see why it prints so much'],
+  ];
+  test.each(exits)('fails, naming the release, on a helm that %s', async (_name, script, options, message) => {
+    const helm = fakeHelm(script);
+    await expect(new HelmRenderer({ helm, store, target: K3S_TARGET, homeDir: tmpDir(), warn: () => undefined, ...options }).render(request(crdsDir)))
+      .rejects.toThrow(new Error(message(helm.path)));
+  });
+
+  test('fails, naming the release and the binary, on a helm that cannot start', async () => {
+    const helm = { path: path.join(tmpDir(), 'no-helm-here'), version: 'v3.99.0', source: 'HELM' as const };
+    await expect(renderer(helm).render(request(crdsDir))).rejects.toThrow(new Error(
+      `release "demo" (chart crds-dir 0.2.0): helm could not be started (spawn ${helm.path} ENOENT): set HELM to a working helm binary (this is ${helm.path})`));
+  });
+
+  test('keys the render cache by what helm is given, naming the private copies by role, never by path', async () => {
+    const values = path.join(tmpDir(), 'demo.yaml');
+    fs.writeFileSync(values, 'a: 1\n');
+    const keyOf = jest.spyOn(RenderCache, 'keyOf');
+    try {
+      const cache = new RenderCache({ dir: tmpDir() });
+      await new HelmRenderer({ helm: testHelm(), store, target: K3S_TARGET, homeDir: tmpDir(), warn: () => undefined, cache }).render(request(crdsDir, { b: 2 }, [values, values]));
+      expect(keyOf).toHaveBeenCalledTimes(1);
+      const keyed = keyOf.mock.calls[0][0] as { args: string[]; computedValues: string };
+      expect(keyed.args.slice(0, 3)).toEqual(['template', 'demo', '<archive>']);
+      expect(keyed.args.slice(-6)).toEqual(['--values', '<values 1>', '--values', '<values 2>', '--values', '<computed values>']);
+      expect(keyed.computedValues).toBe('b: 2\n');
+    } finally {
+      keyOf.mockRestore();
+    }
   });
 
   test('fails on a values file that is a link to another file, without printing that file', async () => {
