@@ -60,3 +60,77 @@ describe('onInterrupt', () => {
     expect(count()).toBe(before);
   });
 });
+
+describe('onInterrupt, its handlers called in this process as a signal or exit would call them', () => {
+  type Listener = (...args: unknown[]) => void;
+  /** Takes the listeners of `event` away for the test, so that only what the test installs is there. */
+  function withoutListeners<T>(event: 'SIGINT' | 'SIGTERM' | 'exit', body: () => T): T {
+    const emitter: NodeJS.EventEmitter = process;
+    const others = emitter.listeners(event) as Listener[];
+    for (const l of others) emitter.removeListener(event, l);
+    try {
+      return body();
+    } finally {
+      for (const l of emitter.listeners(event) as Listener[]) emitter.removeListener(event, l);
+      for (const l of others) emitter.on(event, l);
+    }
+  }
+  afterEach(() => jest.restoreAllMocks());
+
+  test.each(['SIGINT', 'SIGTERM'] as const)('on %s runs every cleanup once, newest first, even past one that throws; then raises the signal again, nobody else listening', (signal) => {
+    const kill = jest.spyOn(process, 'kill').mockImplementation(() => true);
+    const ran: string[] = [];
+    withoutListeners(signal, () => withoutListeners('exit', () => {
+      // GIVEN three cleanups, one released twice (which must not release another) and one that throws
+      onInterrupt(() => ran.push('first'));
+      const released = onInterrupt(() => ran.push('released'));
+      onInterrupt(() => {
+        ran.push('throws');
+        throw new Error('cleanup failed');
+      });
+      onInterrupt(() => ran.push('last'));
+      released();
+      released();
+      // WHEN
+      expect(process.listenerCount(signal)).toBe(1);
+      (process.listeners(signal)[0] as Listener)(signal);
+      // THEN
+      expect(ran).toEqual(['last', 'throws', 'first']);
+      expect(kill.mock.calls).toEqual([[process.pid, signal]]);
+      expect([process.listenerCount(signal), process.listenerCount('exit')]).toEqual([0, 0]);
+      // and a later cleanup installs the handlers again, alone
+      const later = onInterrupt(() => ran.push('later'));
+      (process.listeners('exit')[0] as Listener)(0);
+      expect(ran).toEqual(['last', 'throws', 'first', 'later']);
+      later();
+    }));
+  });
+
+  test('does not raise the signal again when another listener has taken charge of it', () => {
+    const kill = jest.spyOn(process, 'kill').mockImplementation(() => true);
+    const ran: string[] = [];
+    withoutListeners('SIGTERM', () => withoutListeners('exit', () => {
+      const theirs = () => undefined;
+      process.on('SIGTERM', theirs);
+      onInterrupt(() => ran.push('cleanup'));
+      const [ours] = (process.listeners('SIGTERM') as Listener[]).filter((l) => l !== theirs);
+      ours('SIGTERM');
+      expect(ran).toEqual(['cleanup']);
+      expect(kill).not.toHaveBeenCalled();
+      expect(process.listeners('SIGTERM')).toEqual([theirs]);
+    }));
+  });
+
+  test('on exit runs the cleanups still registered, once', () => {
+    const ran: string[] = [];
+    withoutListeners('exit', () => {
+      onInterrupt(() => ran.push('pending'));
+      const release = onInterrupt(() => ran.push('released'));
+      release();
+      const [onExit] = process.listeners('exit') as Listener[];
+      onExit(0);
+      onExit(0);
+      expect(ran).toEqual(['pending']);
+    });
+  });
+});
