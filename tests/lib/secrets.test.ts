@@ -3,6 +3,9 @@ import * as path from 'path';
 import { deriveSecret, loadInstallationKey, peekInstallationKey } from '../../lib/secrets';
 import { tmpDir } from '../helpers';
 
+/** A key file of the test's own that does not exist: code that wrongly creates it (a mutant) writes there, not on the machine. */
+const ABSENT_KEY = path.join(tmpDir(), 'absent', 'key');
+
 describe('installation key', () => {
   test('is created once, private to the user, and read back after', () => {
     const file = path.join(tmpDir(), 'sub', '.platform-key');
@@ -50,14 +53,14 @@ describe('installation key, the edges', () => {
   test.each([
     ['63 digits', 'a'.repeat(63)], ['65 digits', 'a'.repeat(65)], ['capitals', 'A'.repeat(64)], ['a digit too many after a newline', `${'a'.repeat(64)}\na`],
   ])('fails on an explicit key of %s', (_what, key) => {
-    expect(() => loadInstallationKey({ explicit: key, explicitName: 'PLATFORM_KEY', file: '/nonexistent/key' })).toThrow(
+    expect(() => loadInstallationKey({ explicit: key, explicitName: 'PLATFORM_KEY', file: ABSENT_KEY })).toThrow(
       new Error('PLATFORM_KEY is not 64 lowercase hex digits: generate one with `openssl rand -hex 32`'));
   });
 
   test('names "the installation key" when the caller gives no variable name', () => {
-    expect(() => loadInstallationKey({ explicit: 'x', file: '/nonexistent/key' })).toThrow(
+    expect(() => loadInstallationKey({ explicit: 'x', file: ABSENT_KEY })).toThrow(
       new Error('the installation key is not 64 lowercase hex digits: generate one with `openssl rand -hex 32`'));
-    expect(loadInstallationKey({ explicit: 'e'.repeat(64), file: '/nonexistent/key' }).source).toBe('explicit');
+    expect(loadInstallationKey({ explicit: 'e'.repeat(64), file: ABSENT_KEY }).source).toBe('explicit');
   });
 
   test('a key file with 65 digits is damaged, not cut to 64', () => {

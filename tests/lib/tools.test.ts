@@ -8,7 +8,9 @@ const fake = (dir: string, name: string) => {
   fs.writeFileSync(bin, '#!/bin/sh\n', { mode: 0o755 });
   return bin;
 };
-const options = { name: 'kubectl' as const, envVar: 'KUBECTL', wanted: 'kubectl', cacheDir: '/nonexistent' };
+// A cache folder of the test's own that does not exist: code that wrongly unpacks the bundle (a mutant) writes
+// there, never into a folder of the machine's.
+const options = { name: 'kubectl' as const, envVar: 'KUBECTL', wanted: 'kubectl', cacheDir: path.join(tmpDir(), 'no-cache') };
 
 describe('findTool', () => {
   test('the explicit binary wins over PATH, and PATH over the bundle', () => {
@@ -16,7 +18,7 @@ describe('findTool', () => {
     const dir = tmpDir();
     const onPath = fake(dir, 'kubectl');
     expect(findTool({ ...options, explicit, searchPath: dir })).toEqual({ path: explicit, source: 'KUBECTL' });
-    expect(findTool({ ...options, searchPath: `/nonexistent${path.delimiter}${dir}` })).toEqual({ path: onPath, source: 'PATH' });
+    expect(findTool({ ...options, searchPath: `${path.join(dir, 'absent')}${path.delimiter}${dir}` })).toEqual({ path: onPath, source: 'PATH' });
   });
 
   test('skips a PATH entry that is not executable', () => {
