@@ -5,7 +5,7 @@
 // Node's built-ins only: it runs before cdk8s, helm or the validators are loaded.
 import * as fs from 'fs';
 import * as path from 'path';
-import { keepNewest, makePrivateDir, readCheckedFile, sha256Hex, writeCheckedFile } from './cache-files';
+import { keepNewest, readCheckedFile, sha256Hex, writeCheckedFile } from './cache-files';
 import { lockFileOf } from './output-lock';
 import { MARKER_FILE, parseMarker } from './output-marker';
 import { journalOf } from './output-swap';
@@ -165,11 +165,7 @@ export function saveRecord(file: string, run: {
   const record: SynthRecord = {
     format: FORMAT, tool: run.tool, settings: settingsDigest(run.settings), inputs: run.inputs.states, outputs, printed: run.printed,
   };
-  try {
-    makePrivateDir(path.dirname(file));
-  } catch {
-    return false;
-  }
+  // writeCheckedFile makes the folder (private) itself.
   if (!writeCheckedFile(file, JSON.stringify(record))) return false;
   keepNewest(path.dirname(file), MAX_RECORDS);
   return true;

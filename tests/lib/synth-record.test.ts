@@ -1,10 +1,10 @@
-import * as fs from 'fs';
+import fs = require('fs');
 import * as path from 'path';
 import { writeOutput } from '../../lib/output-writer';
 import { lockFileOf } from '../../lib/output-lock';
 import { journalOf } from '../../lib/output-swap';
-import { fileForOutput } from '../../lib/cache-files';
-import { changeSince, InputStates, readRecord, saveRecord } from '../../lib/synth-record';
+import { fileForOutput, sha256Hex, writeCheckedFile } from '../../lib/cache-files';
+import { changeSince, fileState, folderState, InputStates, programState, readRecord, saveRecord } from '../../lib/synth-record';
 import { tmpDir, unflushedFs } from '../helpers';
 
 const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
@@ -124,5 +124,174 @@ describe('the record of a synth', () => {
     fs.appendFileSync(r.config, '# edited while synth ran\n');
     saveRecord(r.file, { tool: 'tool-digest', settings: r.settings, inputs: before.add('file', r.config), outputs: [r.outdir], printed: [] });
     expect(r.changed()).toBe(`${r.config} changed`);
+  });
+});
+
+describe('the state of an input', () => {
+  test('a file: the sha256 of its bytes, read whole whatever its size up to 512 MiB', () => {
+    const dir = tmpDir('state-');
+    const file = path.join(dir, 'chart.tgz');
+    const bytes = Buffer.alloc(4096, 7);
+    fs.writeFileSync(file, bytes);
+    expect(fileState(file)).toBe(sha256Hex(bytes));
+  });
+
+  test('a file of exactly 512 MiB is read; one byte more is not, and never counts as unchanged', () => {
+    const dir = tmpDir('state-');
+    const file = path.join(dir, 'big');
+    fs.writeFileSync(file, 'small');
+    const realStat = fs.statSync;
+    const spy = jest.spyOn(fs, 'statSync').mockImplementation(((p: fs.PathLike, o?: fs.StatSyncOptions) =>
+      (p === file ? Object.assign(realStat(p, o) as fs.Stats, { size: 512 * 1024 * 1024 }) : realStat(p, o))) as typeof fs.statSync);
+    try {
+      expect(fileState(file)).toBe(sha256Hex('small'));
+    } finally {
+      spy.mockRestore();
+    }
+    fs.truncateSync(file, 512 * 1024 * 1024 + 1);
+    expect(fileState(file)).toBe('not a file');
+  });
+
+  test('missing, a folder, or unreadable: a word, not a digest', () => {
+    const dir = tmpDir('state-');
+    const file = path.join(dir, 'values.yaml');
+    fs.writeFileSync(file, 'a: 1\n');
+    const spy = jest.spyOn(fs, 'readFileSync').mockImplementation(() => { throw new Error('EACCES: permission denied'); });
+    try {
+      expect(fileState(file)).toBe('unreadable');
+    } finally {
+      spy.mockRestore();
+    }
+    expect([fileState(path.join(dir, 'nope')), fileState(dir), folderState(path.join(dir, 'nope')), programState(path.join(dir, 'nope'))])
+      .toEqual(['missing', 'not a file', 'missing', 'missing']);
+  });
+
+  test('a folder: a subfolder is not the same as a file there that cannot be read', () => {
+    const a = tmpDir('state-');
+    const b = tmpDir('state-');
+    fs.mkdirSync(path.join(a, 'sub'));
+    fs.writeFileSync(path.join(b, 'sub'), '');
+    fs.truncateSync(path.join(b, 'sub'), 512 * 1024 * 1024 + 1);
+    expect(folderState(a)).not.toBe(folderState(b));
+    fs.mkdirSync(path.join(b, 'other'));
+    fs.rmSync(path.join(b, 'sub'));
+    fs.mkdirSync(path.join(b, 'sub'));
+    fs.rmdirSync(path.join(b, 'other'));
+    expect(folderState(a)).toBe(folderState(b));
+  });
+
+  test('a folder\'s state does not depend on the order the system lists its names in', () => {
+    const dir = tmpDir('state-');
+    for (const n of ['a.yaml', 'b.yaml', 'c.yaml']) fs.writeFileSync(path.join(dir, n), n);
+    const before = folderState(dir);
+    const realReaddir = fs.readdirSync;
+    const spy = jest.spyOn(fs, 'readdirSync').mockImplementation(((p: fs.PathLike, o?: any) => (realReaddir(p, o) as unknown[]).reverse()) as typeof fs.readdirSync);
+    try {
+      expect(folderState(dir)).toBe(before);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('an input is kept once, with its first state; the same path as another kind is another input', () => {
+    const dir = tmpDir('state-');
+    const file = path.join(dir, 'platform.yaml');
+    fs.writeFileSync(file, 'profile: lab\n');
+    const states = new InputStates().add('file', file);
+    fs.writeFileSync(file, 'profile: other\n');
+    states.add('file', file).add('program', file);
+    expect(states.states).toEqual([
+      { kind: 'file', path: file, state: sha256Hex('profile: lab\n') },
+      { kind: 'program', path: file, state: programState(file) },
+    ]);
+  });
+});
+
+describe('keeping and reading a record', () => {
+  test('names its format, so a later format can tell it apart', async () => {
+    const r = await recorded();
+    expect(readRecord(r.file)?.format).toBe('synth-record 1');
+  });
+
+  test.each([
+    ['another format', { format: 'synth-record 2' }],
+    ['no tool', { tool: undefined }],
+    ['no settings', { settings: 1 }],
+    ['no inputs', { inputs: {} }],
+    ['no outputs', { outputs: 'dist' }],
+    ['no printed lines', { printed: null }],
+  ])('a record with %s is no record', async (_name, change) => {
+    const r = await recorded();
+    const record = readRecord(r.file)!;
+    expect(writeCheckedFile(r.file, JSON.stringify({ ...record, ...change }))).toBe(true);
+    expect(readRecord(r.file)).toBeUndefined();
+    expect(writeCheckedFile(r.file, JSON.stringify(record))).toBe(true);
+    expect(readRecord(r.file)).toEqual(record);
+  });
+
+  test.each([['not JSON', '{'], ['null', 'null']])('a record that is %s is no record', (_name, body) => {
+    const file = path.join(tmpDir('record-'), 'r.json');
+    writeCheckedFile(file, body);
+    expect(readRecord(file)).toBeUndefined();
+  });
+
+  test('is not kept when a file its marker lists is missing', async () => {
+    const r = await recorded();
+    fs.rmSync(path.join(r.outdir, 'k3d', 'cluster.yaml'));
+    expect(saveRecord(r.file, { tool: 't', settings: {}, inputs: new InputStates(), outputs: [r.outdir], printed: [] })).toBe(false);
+  });
+
+  test('is not kept when it cannot be written', async () => {
+    const r = await recorded();
+    const notAFolder = path.join(r.dir, 'file');
+    fs.writeFileSync(notAFolder, '');
+    expect(saveRecord(path.join(notAFolder, 'r.json'), { tool: 't', settings: {}, inputs: new InputStates(), outputs: [r.outdir], printed: [] })).toBe(false);
+  });
+
+  test('an empty folder of the output removed is a change', async () => {
+    const r = await recorded();
+    fs.mkdirSync(path.join(r.outdir, 'empty'));
+    expect(saveRecord(r.file, { tool: 'tool-digest', settings: r.settings, inputs: new InputStates(), outputs: [r.outdir], printed: [] })).toBe(true);
+    expect(r.changed()).toBeUndefined();
+    fs.rmdirSync(path.join(r.outdir, 'empty'));
+    expect(r.changed()).toBe(`${r.outdir}/empty/ is missing`);
+  });
+
+  test.each([
+    ['the output folder\'s own mode', (r: any) => fs.chmodSync(r.outdir, 0o777), (r: any) => `${r.outdir}/ changed its mode`],
+    ['the output replaced by a file', (r: any) => { fs.rmSync(r.outdir, { recursive: true }); fs.writeFileSync(r.outdir, ''); }, (r: any) => `${r.outdir} is not a folder`],
+    ['the marker removed', (r: any) => fs.rmSync(path.join(r.outdir, '.synth-manifest')), (r: any) => `${r.outdir}/.synth-manifest is missing`],
+    ['the marker damaged', (r: any) => fs.writeFileSync(path.join(r.outdir, '.synth-manifest'), 'not a marker\n'), (r: any) => `${r.outdir}/.synth-manifest is damaged`],
+  ])('fails to find nothing changed in the output: %s', async (_name, change, why) => {
+    const r = await recorded();
+    change(r);
+    expect(r.changed()).toBe(why(r));
+  });
+
+  test('an output that cannot be read is a change, with the reason', async () => {
+    const r = await recorded();
+    const realReaddir = fs.readdirSync;
+    const spy = jest.spyOn(fs, 'readdirSync').mockImplementation(((p: fs.PathLike, o?: any) => {
+      if (p === r.outdir) throw new Error('EACCES: permission denied');
+      return realReaddir(p, o);
+    }) as typeof fs.readdirSync);
+    try {
+      expect(r.changed()).toBe(`${r.outdir} cannot be read (EACCES: permission denied)`);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('names the first changed file in name order, whatever order the system lists them in', async () => {
+    const r = await recorded();
+    fs.writeFileSync(path.join(r.outdir, '01-crds-namespaces.yaml'), 'a: 2\n');
+    fs.writeFileSync(path.join(r.outdir, 'k3d', 'cluster.yaml'), 'k: 4\n');
+    const realReaddir = fs.readdirSync;
+    const spy = jest.spyOn(fs, 'readdirSync').mockImplementation(((p: fs.PathLike, o?: any) => (realReaddir(p, o) as unknown[]).reverse()) as typeof fs.readdirSync);
+    try {
+      expect(r.changed()).toBe(`${r.outdir}/01-crds-namespaces.yaml changed`);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
