@@ -5,7 +5,7 @@
 // entry is a miss; the folder is bounded, the least recently used entries going first.
 import * as fs from 'fs';
 import * as path from 'path';
-import { isPlainJson, makePrivateDir, readCheckedFile, sha256Hex, writeCheckedFile } from '../cache-files';
+import { isPlainJson, readCheckedFile, sha256Hex, writeCheckedFile } from '../cache-files';
 import { MiB } from './bytes';
 
 /** How much the render cache keeps unless told otherwise. */
@@ -63,11 +63,7 @@ export class RenderCache {
   /** Keeps `objects` under `key` (unless JSON cannot hold them exactly), then evicts beyond the bound. */
   public put(key: string, objects: ReadonlyArray<Record<string, any>>): void {
     if (!isPlainJson(objects)) return;
-    try {
-      makePrivateDir(this.dir);
-    } catch {
-      return;
-    }
+    // writeCheckedFile makes the folder, private, first; a folder it cannot make is a write that failed.
     if (writeCheckedFile(this.fileOf(key), JSON.stringify(objects))) this.evict();
   }
 
