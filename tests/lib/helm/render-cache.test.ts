@@ -1,5 +1,6 @@
-import * as fs from 'fs';
+import fs = require('fs');
 import * as path from 'path';
+import { createHash } from 'crypto';
 import { K3S_TARGET } from '../../../config/kubernetes';
 import { ChartStore } from '../../../lib/helm/store';
 import { findHelm, HelmBinary } from '../../../lib/helm/binary';
@@ -9,6 +10,12 @@ import { fakeHelm, fixtureChart, fixtureStore, RUNNING_AS_ROOT, tmpDir } from '.
 
 const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
 const entries = (dir: string) => fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+/** An entry as the cache writes one: the body's sha256 on the first line, then the body. */
+const checked = (body: string) => `${createHash('sha256').update(body).digest('hex')}\n${body}`;
+/** The bytes the named files take together. */
+const sizeOf = (dir: string, names: string[]) => names.reduce((sum, n) => sum + fs.statSync(path.join(dir, n)).size, 0);
+/** Sets a file's access and modification time to `seconds` since the epoch. */
+const touch = (file: string, seconds: number) => fs.utimesSync(file, new Date(seconds * 1000), new Date(seconds * 1000));
 
 describe('RenderCache', () => {
   const objects = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: '1', n: 2, t: true, z: null } }];
@@ -47,6 +54,23 @@ describe('RenderCache', () => {
     expect(cache.get(key)).toBeUndefined();
   });
 
+  test.each([
+    ['a null among the objects', '[{"kind":"X"},null]'],
+    ['a number among the objects', '[{"kind":"X"},1]'],
+    ['a string among the objects', '[{"kind":"X"},"x"]'],
+    ['a list among the objects', '[{"kind":"X"},[]]'],
+    ['a body that is not JSON', '[{"kind":'],
+  ])('takes a whole entry with %s as a miss, never an error', (_name, body) => {
+    const dir = tmpDir();
+    const cache = new RenderCache({ dir });
+    const key = RenderCache.keyOf('k');
+    fs.writeFileSync(path.join(dir, `${key}.json`), checked(body));
+    expect(cache.get(key)).toBeUndefined();
+    // The same entry holding only the object is a hit: the check is on each element.
+    fs.writeFileSync(path.join(dir, `${key}.json`), checked('[{"kind":"X"}]'));
+    expect(cache.get(key)).toEqual([{ kind: 'X' }]);
+  });
+
   test('keeps nothing that JSON would not give back exactly (a date, a NaN)', () => {
     const dir = tmpDir();
     const cache = new RenderCache({ dir });
@@ -71,6 +95,103 @@ describe('RenderCache', () => {
     expect(cache.get(a)).toEqual(big('a'));
     expect(cache.get(c)).toEqual(big('c'));
     expect(entries(dir).reduce((sum, n) => sum + fs.statSync(path.join(dir, n)).size, 0)).toBeLessThanOrEqual(2500);
+  });
+
+  test('keeps entries that fit the bound exactly, and removes the least recently used once they are one byte over', () => {
+    const dir = tmpDir();
+    const cache = new RenderCache({ dir });
+    const keys = ['a', 'b', 'c'].map((k) => RenderCache.keyOf(k));
+    keys.forEach((key, i) => {
+      cache.put(key, [{ kind: 'ConfigMap', metadata: { name: `n${i}` } }]);
+      touch(path.join(dir, `${key}.json`), 1000 + i);
+    });
+    const total = sizeOf(dir, entries(dir));
+    new RenderCache({ dir, maxBytes: total }).evict();
+    expect(entries(dir)).toEqual(keys.map((k) => `${k}.json`).sort());
+    new RenderCache({ dir, maxBytes: total - 1 }).evict();
+    expect(entries(dir)).toEqual(keys.slice(1).map((k) => `${k}.json`).sort());
+  });
+
+  test.each([
+    ['in the order of their names', (names: string[]) => names],
+    ['in the order of their names, whatever order the folder lists them in', (names: string[]) => [...names].reverse()],
+  ])('removes entries used at the same time %s', (_name, listing) => {
+    const dir = tmpDir();
+    const cache = new RenderCache({ dir });
+    const keys = ['a', 'b', 'c', 'd', 'e'].map((k) => RenderCache.keyOf(k));
+    for (const key of keys) {
+      cache.put(key, [{ kind: 'ConfigMap', metadata: { name: 'same-size' } }]);
+      touch(path.join(dir, `${key}.json`), 1000);
+    }
+    const byName = entries(dir);
+    const readdirSync = fs.readdirSync;
+    jest.spyOn(fs, 'readdirSync').mockImplementation(((folder: fs.PathLike) => listing((readdirSync as any)(folder))) as typeof fs.readdirSync);
+    try {
+      new RenderCache({ dir, maxBytes: sizeOf(dir, byName.slice(3)) }).evict();
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(entries(dir)).toEqual(byName.slice(3));
+  });
+
+  test('counts and removes only its own entries: never another file in the folder, nor a writer\'s temporary file', () => {
+    const dir = tmpDir();
+    const cache = new RenderCache({ dir, maxBytes: 2500 });
+    const key = RenderCache.keyOf('k');
+    const others = [`old-${key}.json`, `${key}.json.123.abc123.tmp`, 'notes.txt'];
+    for (const name of others) {
+      fs.writeFileSync(path.join(dir, name), 'x'.repeat(3000));
+      touch(path.join(dir, name), 1000);
+    }
+    cache.put(key, objects);
+    expect(cache.get(key)).toEqual(objects);
+    expect(fs.readdirSync(dir).sort()).toEqual([...others, `${key}.json`].sort());
+  });
+
+  test('an entry that another run removes meanwhile is no error', () => {
+    const dir = tmpDir();
+    const cache = new RenderCache({ dir });
+    const [a, b] = ['a', 'b'].map((k) => RenderCache.keyOf(k));
+    cache.put(a, objects);
+    cache.put(b, objects);
+    touch(path.join(dir, `${a}.json`), 1000);
+    touch(path.join(dir, `${b}.json`), 2000);
+    // Another run evicts a between this run's look at it and its removal.
+    const statSync = fs.statSync;
+    jest.spyOn(fs, 'statSync').mockImplementation(((file: fs.PathLike, ...rest: any[]) => {
+      const st = (statSync as any)(file, ...rest);
+      if (String(file).endsWith(`${a}.json`)) fs.unlinkSync(file);
+      return st;
+    }) as typeof fs.statSync);
+    try {
+      expect(() => new RenderCache({ dir, maxBytes: sizeOf(dir, [`${b}.json`]) }).evict()).not.toThrow();
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(entries(dir)).toEqual([`${b}.json`]);
+  });
+
+  test('an entry that is gone by the time it is looked at is not counted, and no error', () => {
+    const dir = tmpDir();
+    const cache = new RenderCache({ dir });
+    const [a, b] = ['a', 'b'].map((k) => RenderCache.keyOf(k));
+    cache.put(b, objects);
+    fs.symlinkSync(path.join(dir, 'gone'), path.join(dir, `${a}.json`));
+    expect(() => new RenderCache({ dir, maxBytes: sizeOf(dir, [`${b}.json`]) }).evict()).not.toThrow();
+    expect(cache.get(b)).toEqual(objects);
+  });
+
+  test('a folder that is not there has nothing to evict, and no error', () => {
+    expect(() => new RenderCache({ dir: path.join(tmpDir(), 'absent') }).evict()).not.toThrow();
+  });
+
+  test('a folder that cannot be made (a file is in its way) costs only the work', () => {
+    const dir = path.join(tmpDir(), 'render');
+    fs.writeFileSync(dir, 'in the way');
+    const cache = new RenderCache({ dir });
+    expect(() => cache.put(RenderCache.keyOf('k'), objects)).not.toThrow();
+    expect(cache.get(RenderCache.keyOf('k'))).toBeUndefined();
+    expect(fs.readFileSync(dir, 'utf8')).toBe('in the way');
   });
 
   (RUNNING_AS_ROOT ? test.skip : test)('a folder that cannot be written costs only the work', () => {
