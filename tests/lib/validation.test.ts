@@ -67,6 +67,21 @@ describe('SchemaValidator, built-in kinds (Kubernetes OpenAPI via kubernetes-mod
     ]);
   });
 
+  test('preloading loads the module of a built-in kind ahead of the validation', () => {
+    const loaded: string[] = [];
+    const module = 'kubernetes-models/apps/v1/Deployment';
+    try {
+      jest.isolateModules(() => {
+        jest.doMock(module, () => { loaded.push(module); return jest.requireActual(module); });
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require('../../lib/validation') as typeof import('../../lib/validation')).preloadBuiltInModels([{ apiVersion: 'apps/v1', kind: 'Deployment' }]);
+      });
+    } finally {
+      jest.dontMock(module);
+    }
+    expect(loaded).toEqual([module]);
+  });
+
   test('fails on a misspelled field, naming its JSON path', () => {
     expect(v.validate(deployment({ name: 'web', image: 'nginx:1', imagePullPolicyy: 'Always' }))).toEqual([
       { path: '.spec.template.spec.containers[0].imagePullPolicyy', message: 'unknown field' },
@@ -77,6 +92,19 @@ describe('SchemaValidator, built-in kinds (Kubernetes OpenAPI via kubernetes-mod
     expect(v.validate({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', label: { a: 'b' } }, date: {} })).toEqual(expect.arrayContaining([
       { path: '.date', message: 'unknown field' }, { path: '.metadata.label', message: 'unknown field' },
     ]));
+  });
+
+  test('names array items by index and keys that look like indexes or hold / and ~ as they are', () => {
+    const containers = Array.from({ length: 11 }, (_, i) => ({ name: `c${i}`, image: 'nginx:1' }));
+    containers[10] = { image: 'nginx:1' } as any;
+    const labels = { 'a/b': 1, 'c~d': 1, 'a1': 1, '1a': 1 };
+    expect(v.validate({ ...deployment({}), spec: { ...deployment({}).spec, template: { metadata: { labels }, spec: { containers } } } })).toEqual([
+      { path: '.spec.template.metadata.labels.a/b', message: 'must be of type string' },
+      { path: '.spec.template.metadata.labels.c~d', message: 'must be of type string' },
+      { path: '.spec.template.metadata.labels.a1', message: 'must be of type string' },
+      { path: '.spec.template.metadata.labels.1a', message: 'must be of type string' },
+      { path: '.spec.template.spec.containers[10].name', message: 'required field is missing' },
+    ]);
   });
 
   test('fails on a wrong type', () => {
@@ -148,6 +176,74 @@ describe('SchemaValidator, custom resources (their CRD\'s openAPIV3Schema via aj
     expect(v2.validate(widget({ template: { metadata: {}, sepc: {} } }))).toEqual([{ path: '.spec.template.sepc', message: 'unknown field' }]);
   });
 
+  test('makes nested schemas strict: array items, map values; but not where the schema allows other fields', () => {
+    const v2 = new SchemaValidator([crd({
+      type: 'object',
+      maxProperties: 4,
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            list: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } },
+            byName: { type: 'object', additionalProperties: { type: 'object', properties: { port: { type: 'integer' } } } },
+            kept: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { a: { type: 'string' } } },
+            typed: { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: { type: 'integer' } },
+          },
+        },
+      },
+    })]);
+    expect(v2.validate(widget({ list: [{ name: 'x' }], byName: { x: { port: 1 } }, kept: { a: 'x', other: 1 }, typed: { a: 'x', b: 1 } }))).toEqual([]);
+    expect(v2.validate(widget({ list: [{ name: 'x', nmae: 'y' }], byName: { x: { port: 1, prot: 2 } }, kept: { a: 1 }, typed: { b: 'x' } }))).toEqual([
+      { path: '.spec.list[0].nmae', message: 'unknown field' },
+      { path: '.spec.byName.x.prot', message: 'unknown field' },
+      { path: '.spec.kept.a', message: 'must be of type string' },
+      { path: '.spec.typed.b', message: 'must be of type integer' },
+    ]);
+    expect(v2.validate({ ...widget({}), status: {} })).toEqual([
+      { path: '.', message: 'must NOT have more than 4 properties' }, { path: '.status', message: 'unknown field' },
+    ]);
+  });
+
+  test('a nullable field with a type fails on another type with one violation; one without a type takes null only if nullable', () => {
+    expect(v.validate(widget({ size: 1, note: 5 }))).toEqual([{ path: '.spec.note', message: 'must be of type string' }]);
+    expect(v.validate(widget({ size: 1, port: null }))).toEqual([
+      { path: '.spec.port', message: 'must be of type integer' },
+      { path: '.spec.port', message: 'must be of type string' },
+      { path: '.spec.port', message: 'must match a schema in anyOf' },
+    ]);
+    const nullable = new SchemaValidator([crd({
+      type: 'object', properties: { spec: { type: 'object', properties: { port: { nullable: true, anyOf: [{ type: 'integer' }, { type: 'string' }] } } } },
+    })]);
+    expect(nullable.validate(widget({ port: null }))).toEqual([]);
+    expect(nullable.validate(widget({ port: true }))).toEqual([
+      { path: '.spec.port', message: 'must be of type integer' },
+      { path: '.spec.port', message: 'must be of type string' },
+      { path: '.spec.port', message: 'must match a schema in anyOf' },
+      { path: '.spec.port', message: 'must be of type null' },
+      { path: '.spec.port', message: 'must match a schema in anyOf' },
+    ]);
+  });
+
+  test('an embedded resource\'s apiVersion and kind are strings and its metadata an object', () => {
+    const v2 = new SchemaValidator([crd({
+      type: 'object',
+      properties: { spec: { type: 'object', properties: { template: { type: 'object', 'x-kubernetes-embedded-resource': true } } } },
+    })]);
+    expect(v2.validate(widget({ template: { apiVersion: 1, kind: 2, metadata: 'x' } }))).toEqual([
+      { path: '.spec.template.apiVersion', message: 'must be of type string' },
+      { path: '.spec.template.kind', message: 'must be of type string' },
+      { path: '.spec.template.metadata', message: 'must be of type object' },
+    ]);
+  });
+
+  test('a CRD version without a schema takes any fields but checks metadata; CRDs without a spec, names or versions define nothing', () => {
+    const free = { ...WIDGET, spec: { ...WIDGET.spec, versions: [{ name: 'v1', served: true, storage: true }] } };
+    const v2 = new SchemaValidator([null as any, { kind: 'CustomResourceDefinition' }, { spec: { group: 'example.com', versions: [{ name: 'v1' }] } }, free]);
+    expect(v2.validate(widget({ any: { thing: [1] } }))).toEqual([]);
+    expect(v2.validate({ ...widget({}), status: 'x' })).toEqual([]);
+    expect(v2.validate(widget({}, { name: 'w', labelz: {} }))).toEqual([{ path: '.metadata.labelz', message: 'unknown field' }]);
+  });
+
   test('fails naming the kind when its CRD\'s schema cannot be compiled', () => {
     const broken = new SchemaValidator([crd({ type: 'object', properties: { spec: { type: 'object', required: 'size' } } })]);
     expect(() => broken.validate(widget({}))).toThrow(/^the openAPIV3Schema of Widget example\.com\/v1 in its CRD cannot be compiled \(.*\): fix the CRD/);
@@ -207,6 +303,51 @@ describe('SchemaValidator with a cache folder', () => {
     expect(run(cacheDir, WIDGET, [valid])).toEqual([[]]);
     const stricter = crd({ type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', minimum: 2 } } } } });
     expect(run(cacheDir, stricter, [valid])).toEqual([[{ path: '.spec.size', message: 'must be >= 2' }]]);
+  });
+
+  test('takes the objects that passed before as passed, except Secrets, and keeps their digests sorted', () => {
+    const cacheDir = tmpDir();
+    const SECRET_CRD = crd(WIDGET.spec.versions[0].schema.openAPIV3Schema, 'Secret');
+    const manifest = (object: any) => ({ object });
+    const objects = [
+      valid, secret, { ...valid, kind: 'Secret' },
+      ...['a', 'b', 'c', 'd', 'e'].map((name) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns' }, data: { k: name } })),
+    ].map(manifest);
+    const validate = () => validateManifests(objects, () => 'f.yaml', { cacheDir, crds: [WIDGET, SECRET_CRD] });
+    expect(validate()).toEqual({ objects: 8, passedBefore: 0 });
+    expect(validate()).toEqual({ objects: 8, passedBefore: 7 });
+    const passed = JSON.parse(fs.readFileSync(path.join(cacheDir, 'passed.json'), 'utf8'));
+    expect(passed).toHaveLength(7);
+    expect(passed).toEqual([...passed].sort());
+    fs.writeFileSync(path.join(cacheDir, 'passed.json'), JSON.stringify([1, null, ...passed]));
+    expect(validate()).toEqual({ objects: 8, passedBefore: 7 });
+    fs.writeFileSync(path.join(cacheDir, 'passed.json'), JSON.stringify({ passed }));
+    expect(validate()).toEqual({ objects: 8, passedBefore: 0 });
+  });
+
+  test('compiles a CRD schema only to word a violation, and keeps one compiled validator per schema', () => {
+    const cacheDir = tmpDir();
+    const compiledFiles = () => fs.readdirSync(cacheDir).filter((f) => f.endsWith('.js'));
+    expect(run(cacheDir, WIDGET, [valid])).toEqual([[]]);
+    expect(compiledFiles()).toEqual([]);
+    expect(run(cacheDir, WIDGET, [invalid])).toEqual([[{ path: '.spec.size', message: 'must be of type integer' }]]);
+    expect(compiledFiles()).toHaveLength(1);
+    const stricter = crd({ type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', minimum: 2 } } } } });
+    expect(run(cacheDir, stricter, [valid])).toEqual([[{ path: '.spec.size', message: 'must be >= 2' }]]);
+    expect(compiledFiles()).toHaveLength(2);
+  });
+
+  test('uses the validator compiled by an earlier run, unless its file does not export one', () => {
+    const cacheDir = tmpDir();
+    run(cacheDir, WIDGET, [invalid]);
+    const [file] = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.js')).map((f) => path.join(cacheDir, f));
+    fs.writeFileSync(file, [
+      'const { ok } = require("assert");',
+      'module.exports = exports = function validate() { ok(true); validate.errors = [{ instancePath: "/spec", keyword: "x", params: {}, message: "from the cache" }]; return false; };',
+    ].join('\n'));
+    expect(run(cacheDir, WIDGET, [invalid])).toEqual([[{ path: '.spec', message: 'from the cache' }]]);
+    fs.writeFileSync(file, 'module.exports = { validate: true };');
+    expect(run(cacheDir, WIDGET, [invalid])).toEqual([[{ path: '.spec.size', message: 'must be of type integer' }]]);
   });
 
   test('a corrupt cache is a miss, never an error', () => {
