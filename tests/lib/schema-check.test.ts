@@ -24,6 +24,15 @@ describe('quickCheck', () => {
     ['objects by size', { type: 'object', minProperties: 1, maxProperties: 2 }, [{}, { a: 1 }, { a: 1, b: 2, c: 3 }]],
     ['allOf, anyOf, oneOf and not', { allOf: [{ type: 'object' }], anyOf: [{ required: ['a'] }, { required: ['b'] }], oneOf: [{ required: ['a'] }, { required: ['c'] }], not: { required: ['d'] } },
       [{ a: 1 }, { b: 1, c: 1 }, { b: 1 }, { a: 1, c: 1 }, { a: 1, d: 1 }]],
+    ['a maximum alone', { type: 'number', maximum: 5 }, [5, 6]],
+    ['an exclusive minimum', { type: 'number', exclusiveMinimum: 1 }, [1, 1.5, 0]],
+    ['allOf of several', { allOf: [{ type: 'object' }, { required: ['a'] }] }, [{ a: 1 }, {}, 1]],
+    ['an enum of primitives against objects and arrays', { enum: [1, null, 'x'] }, [{}, [], 1, null, 'x', NaN]],
+    ['an enum of objects and arrays, compared deeply', { enum: [{}, [1, 2], { a: 1, b: 2 }] },
+      [{}, [], 1, null, [1, 2], [1, 3], [1], [1, 2, 3], { a: 1, b: 2 }, { a: 1, b: 3 }, { a: 1 }, { a: 1, c: 2 }, { a: 1, b: 2, c: 3 }]],
+    ['uniqueItems with NaN', { type: 'array', uniqueItems: true }, [[NaN, NaN], [NaN, 1], [[1], [1]], [{ a: 1 }, { a: 2 }]]],
+    ['patterns in unicode', { type: 'object', properties: { any: { type: 'string', pattern: '^.$' }, upper: { type: 'string', pattern: '^\\p{Lu}$' } } },
+      [{ any: '😀' }, { any: 'ab' }, { upper: 'A' }, { upper: 'a' }]],
     ['annotations and Kubernetes extensions are ignored', { type: 'object', description: 'x', default: {}, example: 3, format: 'int32', 'x-kubernetes-preserve-unknown-fields': true,
       properties: { a: { type: 'integer', format: 'date-time', 'x-kubernetes-int-or-string': true } } }, [{ a: 1 }, { a: 'x' }]],
   ])('agrees with ajv: %s', (_name, schema, cases) => {
@@ -45,6 +54,34 @@ describe('quickCheck', () => {
     ['multipleOf', { type: 'number', multipleOf: 2 }],
     ['deep inside', { type: 'object', properties: { a: { type: 'array', items: { anyOf: [{ type: 'object', dependencies: { a: ['b'] } }] } } } }],
   ])('leaves a schema with %s to ajv', (_name, schema) => {
+    expect(quickCheckable(schema)).toBe(false);
+  });
+
+  test.each<[string, object]>([
+    ['title', { title: 't' }], ['$comment', { $comment: 'c' }], ['description', { description: 'd' }], ['format', { type: 'string', format: 'int32' }],
+    ['readOnly', { readOnly: true }], ['writeOnly', { writeOnly: false }], ['deprecated', { deprecated: true }], ['uniqueItems', { uniqueItems: false }],
+    ['nullable with a type', { type: 'string', nullable: true }], ['examples', { examples: [1] }], ['example', { example: 'x' }], ['default', { default: 1 }],
+    ['minimum', { minimum: 0 }], ['maximum', { maximum: 1.5 }], ['exclusiveMinimum', { exclusiveMinimum: -1 }], ['exclusiveMaximum', { exclusiveMaximum: 2 }],
+    ['minItems', { minItems: 0 }], ['maxItems', { maxItems: 3 }], ['minLength', { minLength: 1 }], ['maxLength', { maxLength: 2 }],
+    ['minProperties', { minProperties: 1 }], ['maxProperties', { maxProperties: 2 }], ['required', { required: ['a', 'b'] }], ['an empty required', { required: [] }],
+    ['a list of types', { type: ['string', 'null'] }], ['const', { const: 1 }], ['not', { not: { type: 'string' } }],
+    ['anyOf', { anyOf: [{ type: 'string' }] }], ['oneOf', { oneOf: [{ type: 'string' }, { type: 'integer' }] }], ['allOf', { allOf: [{ type: 'string' }] }],
+    ['additionalProperties true', { type: 'object', additionalProperties: true }], ['items', { type: 'array', items: { type: 'string' } }],
+  ])('answers for a schema with %s', (_name, schema) => {
+    expect(() => ajv.compile(schema)).not.toThrow();
+    expect(quickCheckable(schema)).toBe(true);
+  });
+
+  test.each<[string, object]>([
+    ['an empty list of types', { type: [] }], ['a type twice', { type: ['string', 'string'] }], ['an unknown type in a list', { type: ['string', 'strung'] }],
+    ['a type that is a number', { type: 5 }], ['a field required twice', { required: ['a', 'a'] }], ['a required field that is no string', { required: ['a', 1] }],
+    ['required as a string', { required: 'a' }], ['a count that is a fraction', { minItems: 1.5 }], ['a negative count', { maxLength: -1 }],
+    ['a count that is a string', { minProperties: '1' }], ['a bound that is a string', { exclusiveMinimum: '1' }], ['a title that is a number', { title: 5 }],
+    ['a flag that is a string', { readOnly: 'yes' }], ['examples that are no list', { examples: 'x' }], ['an empty allOf', { allOf: [] }],
+    ['anyOf as a string', { anyOf: 'ab' }], ['properties as a list', { properties: [{ type: 'string' }] }], ['items as a number', { items: 5 }],
+    ['a non-schema in oneOf', { oneOf: [{ type: 'string' }, 5] }], ['additionalProperties as a number', { additionalProperties: 5 }],
+  ])('leaves a schema ajv refuses to ajv: %s', (_name, schema) => {
+    expect(() => ajv.compile(schema)).toThrow();
     expect(quickCheckable(schema)).toBe(false);
   });
 
