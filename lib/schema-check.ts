@@ -67,6 +67,11 @@ function equal(a: Json, b: Json): boolean {
   return keys.length === Object.keys(b).length && keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && equal(a[k], b[k]));
 }
 
+/** Whether `data` is the value of an enum or const as ajv compares them: primitives with ===, so NaN is no NaN there. */
+function isValue(value: Json, data: Json): boolean {
+  return value !== null && typeof value === 'object' ? equal(value, data) : value === data;
+}
+
 function hasType(type: string, d: Json): boolean {
   switch (type) {
     case 'string': return typeof d === 'string';
@@ -86,8 +91,8 @@ export function quickCheck(schema: Json, data: Json): boolean {
     const types: string[] = Array.isArray(s.type) ? s.type : [s.type];
     if (!(types.some((t) => hasType(t, data)) || (s.nullable === true && data === null))) return false;
   }
-  if (s.enum !== undefined && !s.enum.some((e: Json) => equal(e, data))) return false;
-  if (s.const !== undefined && !equal(s.const, data)) return false;
+  if (s.enum !== undefined && !s.enum.some((e: Json) => isValue(e, data))) return false;
+  if (s.const !== undefined && !isValue(s.const, data)) return false;
   if (typeof data === 'string') {
     if (s.minLength !== undefined || s.maxLength !== undefined) {
       const length = [...data].length;

@@ -24,12 +24,18 @@ describe('quickCheck', () => {
     ['objects by size', { type: 'object', minProperties: 1, maxProperties: 2 }, [{}, { a: 1 }, { a: 1, b: 2, c: 3 }]],
     ['allOf, anyOf, oneOf and not', { allOf: [{ type: 'object' }], anyOf: [{ required: ['a'] }, { required: ['b'] }], oneOf: [{ required: ['a'] }, { required: ['c'] }], not: { required: ['d'] } },
       [{ a: 1 }, { b: 1, c: 1 }, { b: 1 }, { a: 1, c: 1 }, { a: 1, d: 1 }]],
+    ['counts at their bounds', { type: 'array', minItems: 1, maxItems: 2, items: { type: 'integer' } }, [[], [1], [1, 2], [1, 2, 3], [1, 'x'], ['x', 1], [1, 1]]],
+    ['a minLength alone', { type: 'string', minLength: 2 }, ['a', 'ab']],
+    ['every required field', { type: 'object', required: ['a', 'b'] }, [{ a: 1 }, { b: 2 }, { a: 1, b: 2 }]],
+    ['object size at its bounds', { type: 'object', minProperties: 1, maxProperties: 2 }, [{ a: 1 }, { a: 1, b: 2 }]],
     ['a maximum alone', { type: 'number', maximum: 5 }, [5, 6]],
     ['an exclusive minimum', { type: 'number', exclusiveMinimum: 1 }, [1, 1.5, 0]],
     ['allOf of several', { allOf: [{ type: 'object' }, { required: ['a'] }] }, [{ a: 1 }, {}, 1]],
     ['an enum of primitives against objects and arrays', { enum: [1, null, 'x'] }, [{}, [], 1, null, 'x', NaN]],
     ['an enum of objects and arrays, compared deeply', { enum: [{}, [1, 2], { a: 1, b: 2 }] },
       [{}, [], 1, null, [1, 2], [1, 3], [1], [1, 2, 3], { a: 1, b: 2 }, { a: 1, b: 3 }, { a: 1 }, { a: 1, c: 2 }, { a: 1, b: 2, c: 3 }]],
+    ['NaN against an enum and a const that hold it', { type: 'object', properties: { e: { enum: [NaN, 'a'] }, c: { const: NaN }, n: { enum: [[NaN]] } } },
+      [{ e: NaN }, { c: NaN }, { n: [NaN] }, { e: 'a' }]],
     ['uniqueItems with NaN', { type: 'array', uniqueItems: true }, [[NaN, NaN], [NaN, 1], [[1], [1]], [{ a: 1 }, { a: 2 }]]],
     ['patterns in unicode', { type: 'object', properties: { any: { type: 'string', pattern: '^.$' }, upper: { type: 'string', pattern: '^\\p{Lu}$' } } },
       [{ any: '😀' }, { any: 'ab' }, { upper: 'A' }, { upper: 'a' }]],
@@ -58,6 +64,7 @@ describe('quickCheck', () => {
   });
 
   test.each<[string, object]>([
+    ['a description that is no regular expression', { type: 'string', description: '(' }],
     ['title', { title: 't' }], ['$comment', { $comment: 'c' }], ['description', { description: 'd' }], ['format', { type: 'string', format: 'int32' }],
     ['readOnly', { readOnly: true }], ['writeOnly', { writeOnly: false }], ['deprecated', { deprecated: true }], ['uniqueItems', { uniqueItems: false }],
     ['nullable with a type', { type: 'string', nullable: true }], ['examples', { examples: [1] }], ['example', { example: 'x' }], ['default', { default: 1 }],
