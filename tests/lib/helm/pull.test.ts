@@ -1,4 +1,4 @@
-import * as fs from 'fs';
+import fs = require('fs');
 import * as path from 'path';
 import { ChartLock } from '../../../lib/helm/lock';
 import { ChartsNotReady, copyCharts, pullCharts, writeMirrorLock } from '../../../lib/helm/pull';
@@ -161,6 +161,65 @@ describe('the routes to a verified chart store', () => {
     });
   });
 
+  describe('online: pullCharts, what helm said', () => {
+    /** Pulls alpha alone with a helm that runs `script`; returns its line. */
+    const pullWith = (script: string) => {
+      lock = writeLock(dir, [{ key: 'alpha', chart: 'alpha', version: '1.0.0', sha256: pub.sha.alpha }]);
+      let err: ChartsNotReady | undefined;
+      try {
+        pullCharts({ lock, store, helm: fakeHelm(script), homeDir: tmpDir('helm-home-'), log });
+      } catch (e) {
+        err = e as ChartsNotReady;
+      }
+      expect(err?.message).toBe(`1 of 1 charts of ${lock.file} are not in ${store.dir}, verified: alpha failed: the lines above say why and what to do`);
+      expect(err?.mismatch).toBe(false);
+      return lines[0];
+    };
+    const failed = (said: string) => `failed      alpha: helm pull alpha 1.0.0 from ${REPO} ${said}; ${OFFLINE}`;
+
+    test('asks helm for the chart, version and repository the lock names, into a folder of its own', () => {
+      const args = path.join(tmpDir(), 'args');
+      pullWith(`echo "$@" > '${args}'; exit 1`);
+      expect(fs.readFileSync(args, 'utf8')).toMatch(new RegExp(`^pull alpha --repo ${REPO.replace(/\./g, '\\.')} --version 1\\.0\\.0 --destination ${store.incomingDir()}/\\S+\n$`));
+    });
+
+    test('gives helm\'s error lines trimmed and joined on one line', () => {
+      expect(pullWith('printf "  Error: first  \\n\\n   second\\n" >&2; exit 1')).toBe(failed('failed: Error: first second'));
+    });
+
+    test('cuts what helm said at 500 characters, and not before', () => {
+      expect(pullWith(`printf '%s' '${'e'.repeat(500)}' >&2; exit 1`)).toBe(failed(`failed: ${'e'.repeat(500)}`));
+      lines = [];
+      expect(pullWith(`printf '%s' '${'e'.repeat(501)}' >&2; exit 1`)).toBe(failed(`failed: ${'e'.repeat(497)}...`));
+    });
+
+    test('gives the exit code, or the signal, of a helm that said nothing', () => {
+      expect(pullWith('exit 3')).toBe(failed('failed: exit code 3'));
+      lines = [];
+      expect(pullWith('kill -9 $$')).toBe(failed('failed: exit code SIGKILL'));
+    });
+
+    test('fails on a helm that succeeds without writing the archive, naming what it wrote', () => {
+      expect(pullWith('exit 0')).toBe(failed('did not produce alpha-1.0.0.tgz (it wrote nothing)'));
+      lines = [];
+      expect(pullWith('while [ $# -gt 0 ]; do [ "$1" = --destination ] && touch "$2/other.tgz"; shift; done')).toBe(failed('did not produce alpha-1.0.0.tgz (it wrote other.tgz)'));
+    });
+
+    test('prints each chart\'s line on stderr when given no log', () => {
+      fs.mkdirSync(store.dir);
+      fs.copyFileSync(pub.archives.alpha, store.pathOf(lock.get('alpha')));
+      lock = writeLock(dir, [{ key: 'alpha', chart: 'alpha', version: '1.0.0', sha256: pub.sha.alpha }]);
+      const written: string[] = [];
+      jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => { written.push(String(chunk)); return true; });
+      try {
+        pullCharts({ lock, store, helm: fakeHelm('exit 1'), homeDir: tmpDir('helm-home-') });
+      } finally {
+        jest.restoreAllMocks();
+      }
+      expect(written).toEqual(['ok          alpha: alpha-1.0.0.tgz is in the store and matches the lock\n']);
+    });
+  });
+
   describe('offline: copyCharts --from', () => {
     let wrongAlpha: string;
     beforeAll(() => {
@@ -243,6 +302,67 @@ describe('the routes to a verified chart store', () => {
     test('fails on a folder that does not exist, naming the option and the folder', () => {
       expect(() => copyCharts({ lock, store, from: path.join(dir, 'nope'), log })).toThrow(new Error(
         `--from ${path.join(dir, 'nope')} does not exist: give the folder that holds the chart archives`));
+    });
+  });
+
+  describe('offline: copyCharts --from, the store\'s side', () => {
+    const copyAlpha = (from: string, sha256?: string) => {
+      lock = writeLock(dir, [{ key: 'alpha', chart: 'alpha', version: '1.0.0', ...(sha256 ? { sha256 } : {}) }]);
+      return () => copyCharts({ lock, store, from, log });
+    };
+
+    test('a chart the folder lacks is fine when the store\'s copy verifies', () => {
+      fs.mkdirSync(store.dir);
+      fs.copyFileSync(pub.archives.alpha, store.pathOf(lock.get('alpha')));
+      const from = tmpDir('from-');
+      copyAlpha(from, pub.sha.alpha)();
+      expect(lines).toEqual([`ok          alpha: alpha-1.0.0.tgz is not in ${from}; the store's copy matches the lock`]);
+    });
+
+    test('fails on a chart the folder lacks when the store\'s copy is not usable, naming why', () => {
+      fs.mkdirSync(store.dir);
+      fs.writeFileSync(store.pathOf(lock.get('alpha')), 'not gzip');
+      const from = tmpDir('from-');
+      expect(copyAlpha(from, pub.sha.alpha)).toThrow(new Error(`1 of 1 charts of ${lock.file} are not in ${store.dir}, verified: alpha failed: the lines above say why and what to do`));
+      expect(lines).toEqual([`failed      alpha: alpha-1.0.0.tgz is not in ${from}, and the store's copy is not usable (it is not a usable chart archive: ` +
+        `it is not gzip-compressed, so not a chart archive): copy the published archive into ${from} (helm pull alpha --repo ${REPO} --version 1.0.0, ` +
+        'where that repository is reachable), or run `npm run charts:pull` online']);
+    });
+
+    test('replaces a store copy that differs, for a chart the lock pins no digest for, and says what it replaced', () => {
+      fs.mkdirSync(store.dir);
+      const wrong = repackaged('alpha', '1.0.0');
+      fs.copyFileSync(wrong, store.pathOf(lock.get('alpha')));
+      copyAlpha(path.dirname(pub.archives.alpha))();
+      expect(lines).toEqual([`copied      alpha: alpha-1.0.0.tgz from ${path.dirname(pub.archives.alpha)}, a usable chart archive; the lock pins no digest for it; ` +
+        `it replaced the store's copy (the store's copy has sha256 ${sha256Of(wrong)}, which the lock does not pin)`]);
+      expect(sha256Of(store.pathOf(lock.get('alpha')))).toBe(pub.sha.alpha);
+    });
+
+    test('fails on a store path it cannot put the archive at, naming it', () => {
+      fs.mkdirSync(path.join(store.pathOf(lock.get('alpha')), 'x'), { recursive: true });
+      const file = store.pathOf(lock.get('alpha'));
+      expect(copyAlpha(path.dirname(pub.archives.alpha), pub.sha.alpha)).toThrow(ChartsNotReady);
+      expect(lines).toEqual([`failed      alpha: the archive cannot be put at ${file} (EISDIR): that path must be free or hold an archive; move what is there out of the chart store`]);
+    });
+
+    test('names every chart whose archive differs from the lock', () => {
+      const from = tmpDir('from-');
+      packageChart('crds-dir', from, { name: 'alpha', version: '1.0.0' });
+      packageChart('crds-dir', from, { name: 'beta', version: '2.0.0' });
+      fs.copyFileSync(pub.archives.gamma, path.join(from, 'gamma-3.0.0.tgz'));
+      expect(() => copyCharts({ lock, store, from, log })).toThrow(new Error(`2 of 3 charts of ${lock.file} are not in ${store.dir}, verified: alpha, beta differ from the lock's digest: ` +
+        'for the published archives, run `npm run charts:pull` where the chart repositories are reachable; if these are re-packaged copies, pin them in a lock of their own: ' +
+        `\`CHART_STORE=${store.dir} npm run charts:pull -- --mirror-lock ${path.join(store.dir, 'mirror-lock.yaml')} --from ${from}\`, then \`CHART_STORE=${store.dir} CHART_LOCK=${path.join(store.dir, 'mirror-lock.yaml')} npm run synth\``));
+    });
+
+    test('fails on a --from that is a file, or a path through one, naming it', () => {
+      const file = path.join(dir, 'a-file');
+      fs.writeFileSync(file, '');
+      expect(() => copyCharts({ lock, store, from: file, log })).toThrow(new Error(
+        `--from ${file} is not a folder: give the folder that holds the chart archives, named as helm names them (<chart>-<version>.tgz)`));
+      expect(() => copyCharts({ lock, store, from: path.join(file, 'x'), log })).toThrow(new Error(
+        `--from ${path.join(file, 'x')} cannot be read (ENOTDIR): give the folder that holds the chart archives`));
     });
   });
 
@@ -334,6 +454,73 @@ describe('the routes to a verified chart store', () => {
       ]);
       expect(fs.existsSync(file)).toBe(false);
       expect(contents(store.dir)).toEqual([]);
+    });
+
+    test('pins the store\'s archives when given no folder, saying which are the published ones', () => {
+      fs.mkdirSync(store.dir);
+      for (const a of Object.values(pub.archives)) fs.copyFileSync(a, path.join(store.dir, path.basename(a)));
+      writeMirrorLock({ lock, store, file: path.join(dir, 'mirror-lock.yaml'), log });
+      expect(lines).toEqual([
+        `pinned      alpha: alpha-1.0.0.tgz sha256 ${pub.sha.alpha} (the same as helm-lock.yaml: the published archive)`,
+        `pinned      beta: beta-2.0.0.tgz sha256 ${pub.sha.beta} (the same as helm-lock.yaml: the published archive)`,
+        `pinned      gamma: gamma-3.0.0.tgz sha256 ${pub.sha.gamma} (helm-lock.yaml pins none)`,
+      ]);
+    });
+
+    test('fails on a chart the store lacks, when given no folder, saying where to put it', () => {
+      fs.mkdirSync(store.dir);
+      fs.copyFileSync(pub.archives.alpha, store.pathOf(lock.get('alpha')));
+      fs.copyFileSync(pub.archives.gamma, store.pathOf(lock.get('gamma')));
+      const file = store.pathOf(lock.get('beta'));
+      fs.writeFileSync(file, 'x');
+      const denied = Object.assign(new Error(`EACCES: permission denied, open '${file}'`), { code: 'EACCES' });
+      jest.spyOn(fs, 'openSync').mockImplementation(() => { throw denied; });
+      try {
+        expect(() => writeMirrorLock({ lock, store, file: path.join(dir, 'mirror-lock.yaml'), log })).toThrow(ChartsNotReady);
+      } finally {
+        jest.restoreAllMocks();
+      }
+      fs.rmSync(file);
+      expect(() => writeMirrorLock({ lock, store, file: path.join(dir, 'mirror-lock.yaml'), log })).toThrow(ChartsNotReady);
+      expect(lines).toEqual([
+        `failed      alpha: archive ${store.pathOf(lock.get('alpha'))} cannot be read: permission denied: make it readable by this user`,
+        `failed      beta: archive ${file} cannot be read: permission denied: make it readable by this user`,
+        `failed      gamma: archive ${store.pathOf(lock.get('gamma'))} cannot be read: permission denied: make it readable by this user`,
+        `failed      beta: archive ${file} does not exist: put the archive in the chart store, or name the folder that holds the archives with --from DIR`,
+      ]);
+    });
+
+    test('fails on a --from that does not exist, naming the option', () => {
+      expect(() => writeMirrorLock({ lock, store, file: path.join(dir, 'mirror-lock.yaml'), from: path.join(dir, 'nope'), log })).toThrow(new Error(
+        `--from ${path.join(dir, 'nope')} does not exist: give the folder that holds the chart archives`));
+    });
+
+    test('refuses a target that is a folder, or that changes while it is read', () => {
+      const folder = path.join(dir, 'a-folder');
+      fs.mkdirSync(folder);
+      expect(() => writeMirrorLock({ lock, store, file: folder, from: mirrorDir, log })).toThrow(new Error(
+        `--mirror-lock ${folder} is a folder, not a regular file: choose another file, such as ${path.join(store.dir, 'mirror-lock.yaml')}`));
+      const file = path.join(dir, 'mirror-lock.yaml');
+      fs.writeFileSync(file, '# A mirror lock\n');
+      const openSync = fs.openSync;
+      jest.spyOn(fs, 'openSync').mockImplementationOnce(((p: fs.PathLike, ...rest: any[]) => {
+        fs.writeFileSync(`${p}.new`, '# A mirror lock\n');
+        fs.renameSync(`${p}.new`, p);
+        return (openSync as any)(p, ...rest);
+      }) as typeof fs.openSync);
+      try {
+        expect(() => writeMirrorLock({ lock, store, file, from: mirrorDir, log })).toThrow(new Error(
+          `--mirror-lock ${file} changed while it was read (now a regular file): run again, with nothing writing to it`));
+      } finally {
+        jest.restoreAllMocks();
+      }
+    });
+
+    test('writes over a mirror lock it wrote before, at another path than the chart lock', () => {
+      const file = path.join(dir, 'mirror-lock.yaml');
+      fs.writeFileSync(file, '# A mirror lock, stale\n');
+      writeMirrorLock({ lock, store, file, from: mirrorDir, log });
+      expect(fs.readFileSync(file, 'utf8')).toBe(expected(mirrorDir));
     });
   });
 });
