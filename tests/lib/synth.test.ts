@@ -142,6 +142,13 @@ describe('the engine on a small tree (no helm release)', () => {
   }
   const renderer = () => testRenderer(new ChartStore(tmpDir()));
   const APPS = PHASE_FILES[Phase.APPS];
+  // Every synth below names its Secrets folder: secretsDirOf is tested on its own, first, so that none of its mutants points a synth at the working directory.
+
+  test('the Secrets folder: given, else the output folder\'s name with -secrets, trailing slashes dropped', () => {
+    expect([
+      secretsDirOf({ outdir: '/o/dist' }), secretsDirOf({ outdir: '/o/dist//' }), secretsDirOf({ outdir: 'dist\\' }), secretsDirOf({ outdir: '/o/dist', secretsDir: '/s' }),
+    ]).toEqual(['/o/dist-secrets', '/o/dist-secrets', 'dist-secrets', '/s']);
+  });
 
   test('renderTree writes one phase file per output, and the extra files beside them', async () => {
     const plain = await renderTree(tree(), { renderer: renderer() });
@@ -164,7 +171,7 @@ describe('the engine on a small tree (no helm release)', () => {
     const outdir = path.join(tmpDir(), 'dist');
     fs.mkdirSync(path.join(outdir, 'k3d'), { recursive: true });
     for (const f of ['01-crds-namespaces.yaml', 'k3d/cluster.yaml', 'notes.txt']) fs.writeFileSync(path.join(outdir, f), 'previous\n');
-    await synthesize(tree(), { outdir, renderer: renderer(), files: new Map([['k3d/cluster.yaml', 'k: 3\n']]), earlierOutputNames: ['notes.txt'] });
+    await synthesize(tree(), { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer(), files: new Map([['k3d/cluster.yaml', 'k: 3\n']]), earlierOutputNames: ['notes.txt'] });
     expect(readOutputDir(outdir)).toEqual(new Map([[MARKER_FILE, expect.any(String)], [APPS, expect.any(String)], ['k3d/cluster.yaml', 'k: 3\n']]));
   });
 
@@ -186,15 +193,9 @@ describe('the engine on a small tree (no helm release)', () => {
     expect(fs.readdirSync(cacheDir).length).toBeGreaterThan(0);
   });
 
-  test('the Secrets folder: given, else the output folder\'s name with -secrets, trailing slashes dropped', () => {
-    expect([
-      secretsDirOf({ outdir: '/o/dist' }), secretsDirOf({ outdir: '/o/dist//' }), secretsDirOf({ outdir: 'dist\\' }), secretsDirOf({ outdir: '/o/dist', secretsDir: '/s' }),
-    ]).toEqual(['/o/dist-secrets', '/o/dist-secrets', 'dist-secrets', '/s']);
-  });
-
   test('synth --check fails when two synths differ, naming each difference, Secrets marked', async () => {
     const outdir = path.join(tmpDir(), 'dist');
-    await expect(checkSynthesis([tree('a', 'YQ=='), tree('b', 'Yg==')], { outdir, renderer: renderer() })).rejects.toThrow(new Error(
+    await expect(checkSynthesis([tree('a', 'YQ=='), tree('b', 'Yg==')], { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() })).rejects.toThrow(new Error(
       'two synths from the same sources differ:\n' +
       `${APPS}: ConfigMap default/cm: .data.k: "a" → "b"\n` +
       `(secrets) ${APPS}: Secret default/s: .data.k: "YQ==" → "Yg=="`));
@@ -202,19 +203,19 @@ describe('the engine on a small tree (no helm release)', () => {
 
   test('synth --check fails when the output folder is not what the sources give, naming each file', async () => {
     const outdir = path.join(tmpDir(), 'dist');
-    await expect(checkSynthesis([tree(), tree()], { outdir, renderer: renderer() })).rejects.toThrow(new Error(
+    await expect(checkSynthesis([tree(), tree()], { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() })).rejects.toThrow(new Error(
       `${outdir} differs from what the sources give (run npm run synth and review the diff):\n` +
       `${MARKER_FILE}: not expected, but written\n${APPS}: not expected, but written`));
-    await synthesize(tree(), { outdir, renderer: renderer() });
-    await expect(checkSynthesis([tree(), tree()], { outdir, renderer: renderer() })).resolves.toBeUndefined();
+    await synthesize(tree(), { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() });
+    await expect(checkSynthesis([tree(), tree()], { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() })).resolves.toBeUndefined();
   });
 
   test('synth --check takes the output\'s lock as "synth --check", through the file system it is given', async () => {
     const outdir = path.join(tmpDir(), 'dist');
-    await synthesize(tree(), { outdir, renderer: renderer() });
+    await synthesize(tree(), { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() });
     const locks: string[] = [];
     const io: OutputFs = { ...nodeOutputFs, writeFile: (p, data, mode) => { if (p === lockFileOf(outdir)) locks.push(data.toString('utf8').split('\n')[2]); nodeOutputFs.writeFile(p, data, mode); } };
-    await checkSynthesis([tree(), tree()], { outdir, renderer: renderer(), fs: io });
+    await checkSynthesis([tree(), tree()], { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer(), fs: io });
     expect(locks).toEqual(['command synth --check']);
   });
 });
