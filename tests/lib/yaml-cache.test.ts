@@ -1,4 +1,4 @@
-import * as fs from 'fs';
+import fs = require('fs');
 import * as path from 'path';
 import { sha256Hex } from '../../lib/cache-files';
 import { toYaml } from '../../lib/output';
@@ -98,6 +98,34 @@ describe('YamlCache', () => {
     const second = counted(dir);
     expect(second.cache.dump(configMap)).toBe(toYaml(configMap));
     expect(second.calls).toEqual([configMap]);
+  });
+
+  test('a save racing another (an entry or an old single file listed but already gone) still removes the rest', () => {
+    const dir = path.join(tmpDir(), 'out');
+    const parent = path.dirname(dir);
+    const first = counted(dir);
+    first.cache.dump(configMap);
+    first.cache.dump(other);
+    first.cache.save();
+    const legacy = path.join(parent, `${sha256Hex('legacy')}.json`);
+    fs.writeFileSync(legacy, '[]');
+    // The listings name files another save removed after they were read, before the real ones.
+    const readdir = fs.readdirSync;
+    const spy = jest.spyOn(fs, 'readdirSync').mockImplementation(((p: fs.PathLike, o?: any) => {
+      const names = readdir(p, o) as string[];
+      if (p === dir) return [`${sha256Hex('gone')}.yaml`, ...names];
+      if (p === parent) return [`${sha256Hex('gone')}.json`, ...names];
+      return names;
+    }) as typeof fs.readdirSync);
+    try {
+      const second = counted(dir);
+      second.cache.dump(configMap);
+      second.cache.save();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(fs.readdirSync(dir)).toEqual([path.basename(entryOf(dir, configMap))]);
+    expect(fs.existsSync(legacy)).toBe(false);
   });
 
   test('keeps the folders of the 16 outputs written last, and removes the single files an earlier version kept', () => {
