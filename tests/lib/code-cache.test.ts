@@ -11,20 +11,20 @@ describe('requireBundle', () => {
     const dir = fs.realpathSync(tmpDir('bundle-'));
     fs.writeFileSync(path.join(dir, 'dep.js'), 'module.exports = 40;\n');
     const file = path.join(dir, 'main.js');
-    fs.writeFileSync(file, `'use strict';\nconst dep = require('./dep.js');\nexports.answer = () => dep + ${answer};\nexports.where = [__filename, __dirname];\n`);
+    fs.writeFileSync(file, `'use strict';\nconst dep = require('./dep.js');\nexports.answer = () => dep + ${answer};\nexports.where = [__filename, __dirname];\nexports.loaded = () => module.loaded;\n`);
     return file;
   };
   const load = (file: string) => {
     const writes: Array<() => void> = [];
     const source = fs.readFileSync(file);
     const loaded = requireBundle(file, source, sha256Hex(source), (write) => writes.push(write));
-    return { ...loaded, exports: loaded.exports as { answer(): number; where: string[] }, writes };
+    return { ...loaded, exports: loaded.exports as { answer(): number; where: string[]; loaded(): boolean }, writes };
   };
 
   test('runs the bundle as require would, and keeps V8\'s code cache for the next run when the run is over', () => {
     const file = bundle('2');
     const first = load(file);
-    expect([first.exports.answer(), first.exports.where, first.cached]).toEqual([42, [file, path.dirname(file)], false]);
+    expect([first.exports.answer(), first.exports.where, first.exports.loaded(), first.cached]).toEqual([42, [file, path.dirname(file)], true, false]);
     expect(fs.existsSync(codeCacheFile(file))).toBe(false);
     expect(first.writes.length).toBe(1);
     first.writes[0]();
@@ -68,6 +68,19 @@ describe('requireBundle', () => {
     expect([refused.exports.answer(), refused.cached, refused.writes.length]).toEqual([42, false, 1]);
     refused.writes[0]();
     expect(load(file).cached).toBe(true);
+  });
+
+  test('by default, writes the cache when the process exits', () => {
+    const file = bundle('2');
+    const source = fs.readFileSync(file);
+    const before = process.listeners('exit');
+    const loaded = requireBundle(file, source, sha256Hex(source));
+    const added = process.listeners('exit').filter((l) => !before.includes(l));
+    for (const l of added) process.removeListener('exit', l);
+    expect([(loaded.exports as { answer(): number }).answer(), loaded.cached, added.length]).toEqual([42, false, 1]);
+    expect(fs.existsSync(codeCacheFile(file))).toBe(false);
+    (added[0] as () => void)();
+    expect(requireBundle(file, source, sha256Hex(source), () => {}).cached).toBe(true);
   });
 
   test('a cache file starts with a line naming its format, the source\'s sha256, node, the architecture and the sha256 of the rest', () => {
