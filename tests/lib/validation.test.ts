@@ -152,6 +152,10 @@ describe('SchemaValidator, custom resources (their CRD\'s openAPIV3Schema via aj
   test('fails on a field the schema leaves out at the top level, and on unknown metadata', () => {
     expect(v.validate({ ...widget({ size: 1 }), status: {} })).toEqual([{ path: '.status', message: 'unknown field' }]);
     expect(v.validate(widget({ size: 1 }, { name: 'w', labelz: {} }))).toEqual([{ path: '.metadata.labelz', message: 'unknown field' }]);
+    // Once from the CRD's root schema, once from the ObjectMeta check.
+    expect(v.validate(widget({ size: 1 }, [] as any))).toEqual([
+      { path: '.metadata', message: 'must be of type object' }, { path: '.metadata', message: 'must be of type object' },
+    ]);
   });
 
   test('oneOf branches only check values: fields they do not list are not unknown', () => {
@@ -343,7 +347,7 @@ describe('SchemaValidator with a cache folder', () => {
     const [file] = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.js')).map((f) => path.join(cacheDir, f));
     fs.writeFileSync(file, [
       'const { ok } = require("assert");',
-      'module.exports = exports = function validate() { ok(true); validate.errors = [{ instancePath: "/spec", keyword: "x", params: {}, message: "from the cache" }]; return false; };',
+      'module.exports = exports.validate = function validate() { ok(true); validate.errors = [{ instancePath: "/spec", keyword: "x", params: {}, message: "from the cache" }]; return false; };',
     ].join('\n'));
     expect(run(cacheDir, WIDGET, [invalid])).toEqual([[{ path: '.spec', message: 'from the cache' }]]);
     fs.writeFileSync(file, 'module.exports = { validate: true };');
