@@ -130,7 +130,8 @@ function unowned(io: OutputFs, dir: string, owned: (name: string) => boolean, li
  */
 export function checkOwnership(pair: OutputPair, options: GuardOptions = {}): void {
   const io = describedFs(options.fs ?? nodeOutputFs);
-  for (const [label, dir] of [['output folder', pair.outdir], ['secrets folder', pair.secretsDir]] as const) {
+  // Resolved as the swap resolves them: an empty path is the working folder, not a folder that is absent.
+  for (const [label, dir] of [['output folder', path.resolve(pair.outdir)], ['secrets folder', path.resolve(pair.secretsDir)]] as const) {
     if (io.lstat(dir)?.type !== 'directory') continue;
     const markerFile = path.join(dir, MARKER_FILE);
     const markerStat = io.lstat(markerFile);

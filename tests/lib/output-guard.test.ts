@@ -134,6 +134,19 @@ describe('output folders synth refuses to replace', () => {
       `output folder ${root}/out holds files synth did not write (it has no ${MARKER_FILE}, and they are not names synth writes): a.txt, b.txt, c.txt; synth replaces the folder as a whole, so move them out, or ${FIX}`));
   });
 
+  test('checks the folders the swap replaces: an empty path is the working folder, not an absent one', () => {
+    const { root, write, options } = machine();
+    write('work/notes.txt');
+    const cwd = process.cwd();
+    process.chdir(`${root}/work`);
+    try {
+      expect(() => checkOwnership({ outdir: `${root}/out`, secretsDir: '' }, options)).toThrow(new Error(
+        `secrets folder ${root}/work holds files synth did not write (it has no ${MARKER_FILE}, and they are not names synth writes): notes.txt; synth replaces the folder as a whole, so move them out, or ${FIX}`));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   test('stops looking after the fourth file it does not own: a folder past them is not listed', () => {
     const { root, write, options } = machine();
     for (const f of ['a.txt', 'b.txt', 'c.txt', 'd.txt', 'z/e.txt']) write(`out/${f}`);
