@@ -31,9 +31,13 @@ export const PHASE_FILES: Readonly<Record<Phase, string>> = Object.fromEntries(
 /** The name of a phase file from before phases were folders (`01-crds-namespaces.yaml`), one file per phase at the top. */
 export const FLAT_PHASE_FILE = /^0[0-9]-[^/]+\.yaml$/;
 
-/** The phases, in apply order. */
-export const PHASES: readonly Phase[] = (Object.keys(PHASE_FOLDERS).map(Number) as Phase[]).sort((a, b) => a - b);
+/** The phases, in apply order: an object's integer keys enumerate in ascending order (ECMAScript's OrdinaryOwnPropertyKeys). */
+export const PHASES: readonly Phase[] = Object.keys(PHASE_FOLDERS).map(Number) as Phase[];
 
+/**
+ * Where a scope keeps its phase: a symbol from the global registry, so that every copy of this library in an app
+ * (two versions in node_modules, a bundle and its source) reads what another assigned.
+ */
 const ASSIGNED = Symbol.for('ml-platform.phase');
 
 /** Puts every object under `scope` into `phase`, unless a scope nearer the object says otherwise. */
@@ -43,7 +47,7 @@ export function assignPhase(scope: IConstruct, phase: Phase): void {
 
 /** The phase assigned to the nearest scope of `construct`, if any. */
 export function assignedPhase(construct: IConstruct): Phase | undefined {
-  for (const scope of construct.node.scopes.slice().reverse()) {
+  for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
     const phase = (scope as any)[ASSIGNED];
     if (phase !== undefined) return phase;
   }

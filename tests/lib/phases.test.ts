@@ -64,4 +64,25 @@ describe('assignPhase and assignedPhase', () => {
     // Looking does not reorder the tree.
     expect(leaf.node.scopes.map((s) => s.node.id)).toEqual(['', 'chart', 'group', 'inner', 'leaf']);
   });
+
+  test('every copy of the library reads the same mark: the registered symbol ml-platform.phase, which another version keeps too', () => {
+    const app = new App();
+    const chart = new Chart(app, 'chart');
+    const leaf = new Construct(chart, 'leaf');
+    let copy: typeof import('../../lib/phases') | undefined;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      copy = require('../../lib/phases');
+    });
+    expect(copy!.assignPhase).not.toBe(assignPhase);
+
+    copy!.assignPhase(chart, Phase.CUSTOM_RESOURCES);
+    expect(assignedPhase(leaf)).toBe(Phase.CUSTOM_RESOURCES);
+    assignPhase(leaf, Phase.APPS);
+    expect(copy!.assignedPhase(leaf)).toBe(Phase.APPS);
+    // The key is the contract between versions: an older copy marks and reads it by this name.
+    expect((chart as any)[Symbol.for('ml-platform.phase')]).toBe(Phase.CUSTOM_RESOURCES);
+    (app as any)[Symbol.for('ml-platform.phase')] = Phase.FOUNDATIONS;
+    expect(assignedPhase(app)).toBe(Phase.FOUNDATIONS);
+  });
 });
