@@ -185,6 +185,16 @@ export function readRecord(file: string): SynthRecord | undefined {
   }
 }
 
+/** Why a journal or a lock file beside an output means a synth must run (it exists, or cannot be checked), if it does. */
+function busyState(file: string): string | undefined {
+  try {
+    return fs.lstatSync(file, { throwIfNoEntry: false }) ? `${file} exists (an interrupted or running synth)` : undefined;
+  } catch (e) {
+    // A parent that became a file (ENOTDIR), a folder this user cannot search (EACCES): synth says what to do.
+    return `${file} cannot be checked (${(e as Error).message})`;
+  }
+}
+
 /**
  * What changed since the record was made, in a few words, or undefined when nothing did: the tool, the
  * settings, any input, or any file of the output folders (changed, added, removed, its mode); an
@@ -199,7 +209,8 @@ export function changeSince(record: SynthRecord | undefined, now: { tool: string
   }
   for (const out of record.outputs) {
     for (const busy of [journalOf(out.dir), lockFileOf(out.dir)]) {
-      if (fs.lstatSync(busy, { throwIfNoEntry: false })) return `${busy} exists (an interrupted or running synth)`;
+      const found = busyState(busy);
+      if (found) return found;
     }
     const state = outputState(out.dir);
     if (typeof state === 'string') return state;

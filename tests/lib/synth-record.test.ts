@@ -282,6 +282,34 @@ describe('keeping and reading a record', () => {
     }
   });
 
+  test('an output whose parent folder became a file is a change, with the reason, not a crash', async () => {
+    const dir = fs.realpathSync(tmpDir('record-'));
+    const outdir = path.join(dir, 'parent', 'dist');
+    await writeOutput({ outdir, secretsDir: path.join(dir, 'secrets') }, { output: new Map([['a.yaml', 'a: 1\n']]), secrets: new Map() }, { fs: unflushedFs, log: () => {} });
+    const file = fileForOutput(path.join(dir, 'cache', 'synth'), outdir);
+    expect(saveRecord(file, { tool: 't', settings: {}, inputs: new InputStates(), outputs: [outdir], printed: [] })).toBe(true);
+    expect(changeSince(readRecord(file), { tool: 't', settings: {} })).toBeUndefined();
+
+    fs.rmSync(path.join(dir, 'parent'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'parent'), 'now a file\n');
+    expect(changeSince(readRecord(file), { tool: 't', settings: {} }))
+      .toBe(`${journalOf(outdir)} cannot be checked (ENOTDIR: not a directory, lstat '${journalOf(outdir)}')`);
+  });
+
+  test('a busy file that cannot be checked is a change, with the reason', async () => {
+    const r = await recorded();
+    const realLstat = fs.lstatSync;
+    const spy = jest.spyOn(fs, 'lstatSync').mockImplementation(((p: fs.PathLike, o?: any) => {
+      if (p === lockFileOf(r.outdir)) throw new Error('EACCES: permission denied');
+      return realLstat(p, o);
+    }) as typeof fs.lstatSync);
+    try {
+      expect(r.changed()).toBe(`${lockFileOf(r.outdir)} cannot be checked (EACCES: permission denied)`);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   test('names the first changed file in name order, whatever order the system lists them in', async () => {
     const r = await recorded();
     fs.writeFileSync(path.join(r.outdir, '01-crds-namespaces.yaml'), 'a: 2\n');
