@@ -35,12 +35,15 @@ function jsonPath(pointer: string): string {
     .map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('');
 }
 
+/** The JSON pointer of `key` under `pointer`, with `~` and `/` in the key escaped (RFC 6901), as ajv writes instancePath. */
+const childPointer = (pointer: string, key: string): string => `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
 function describeError(e: ErrorObject): SchemaViolation {
   const p = e.params as Record<string, any>;
   const at = jsonPath(e.instancePath);
   switch (e.keyword) {
-    case 'required': return { path: jsonPath(`${e.instancePath}/${p.missingProperty}`), message: 'required field is missing' };
-    case 'additionalProperties': return { path: jsonPath(`${e.instancePath}/${p.additionalProperty}`), message: 'unknown field' };
+    case 'required': return { path: jsonPath(childPointer(e.instancePath, String(p.missingProperty))), message: 'required field is missing' };
+    case 'additionalProperties': return { path: jsonPath(childPointer(e.instancePath, String(p.additionalProperty))), message: 'unknown field' };
     case 'type': return { path: at, message: `must be of type ${p.type}` };
     case 'enum': return { path: at, message: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
     default: return { path: at, message: e.message ?? `fails "${e.keyword}" ${JSON.stringify(p)}` };
@@ -66,7 +69,7 @@ function runTracked(validate: (data: unknown) => void, object: Json, ignoreUnkno
         if (typeof key !== 'string') return v;
         read.add(key);
         if (!Object.prototype.hasOwnProperty.call(target, key) || v === null || typeof v !== 'object') return v;
-        if (!children.has(key)) children.set(key, wrap(v, `${pointer}/${key}`));
+        if (!children.has(key)) children.set(key, wrap(v, childPointer(pointer, key)));
         return children.get(key);
       },
       has(target, key) {
@@ -86,7 +89,7 @@ function runTracked(validate: (data: unknown) => void, object: Json, ignoreUnkno
   for (const { pointer, value, read } of records) {
     if (Array.isArray(value) || read.size === 0) continue;
     for (const key of Object.keys(value)) {
-      if (!read.has(key) && !ignoreUnknown(key)) violations.push({ path: jsonPath(`${pointer}/${key}`), message: 'unknown field' });
+      if (!read.has(key) && !ignoreUnknown(key)) violations.push({ path: jsonPath(childPointer(pointer, key)), message: 'unknown field' });
     }
   }
   return violations;

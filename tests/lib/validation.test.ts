@@ -406,3 +406,34 @@ if (!fs.existsSync(SHARED_CRDS)) {
     expect(validator.validate(sdep)).toEqual([{ path: '.spec.predictors[0].replicas', message: 'must be of type integer' }]);
   });
 });
+
+describe('the path of a field whose key holds / or ~', () => {
+  // ajv escapes such keys in its paths (RFC 6901: ~1 and ~0); a key the validator names must come back as written.
+  test('a built-in kind: an unknown field under such a key, and such a key unknown, each by the key as written', () => {
+    const definition = crd({ type: 'object', properties: { 'a/b': { type: 'object', bogus: 1, properties: { 'x~1y': { type: 'string', other: 2 } } } } });
+    (definition.spec as any)['c/d'] = true;
+    (definition.spec as any)['e~1f'] = true;
+    const schemaPath = '.spec.versions[0].schema.openAPIV3Schema.properties';
+    expect(new SchemaValidator([]).validate(definition)).toEqual([
+      { path: '.spec.c/d', message: 'unknown field' },
+      { path: '.spec.e~1f', message: 'unknown field' },
+      { path: `${schemaPath}.a/b.bogus`, message: 'unknown field' },
+      { path: `${schemaPath}.a/b.properties.x~1y.other`, message: 'unknown field' },
+    ]);
+  });
+
+  test('a custom resource: such a key unknown, missing or of the wrong type, by the key as written', () => {
+    const v = new SchemaValidator([crd({
+      type: 'object',
+      properties: { spec: { type: 'object', required: ['need/ed', 'need~1ed'], properties: { 'need/ed': { type: 'string' }, 'need~1ed': { type: 'string' }, labels: { type: 'object', additionalProperties: { type: 'string' } } } } },
+    })]);
+    expect(v.validate(widget({ 'c/d': 1, 'e~1f': 2, labels: { 'g/h': 3, 'i~1j': 4 } }))).toEqual([
+      { path: '.spec.need/ed', message: 'required field is missing' },
+      { path: '.spec.need~1ed', message: 'required field is missing' },
+      { path: '.spec.c/d', message: 'unknown field' },
+      { path: '.spec.e~1f', message: 'unknown field' },
+      { path: '.spec.labels.g/h', message: 'must be of type string' },
+      { path: '.spec.labels.i~1j', message: 'must be of type string' },
+    ]);
+  });
+});
