@@ -437,3 +437,48 @@ describe('the path of a field whose key holds / or ~', () => {
     ]);
   });
 });
+
+describe('which schema checks an object', () => {
+  test('a built-in kind is a top-level kind of its own API version: a type that only appears inside objects is none', () => {
+    // kubernetes-models has a module v1/Container whose class has no apiVersion or kind.
+    expect(() => new SchemaValidator([]).validate({ apiVersion: 'v1', kind: 'Container', metadata: { name: 'c' }, name: 'c', image: 'x' }))
+      .toThrow(/^no schema knows Container in v1: it is neither a Kubernetes [0-9.]+ kind nor defined by a CustomResourceDefinition in the output/);
+  });
+
+  test('a beta version\'s kind is checked against its own schema', () => {
+    expect(new SchemaValidator([]).validate({
+      apiVersion: 'batch/v1beta1', kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: '* * * * *', jobTemplate: {}, bogus: 1 },
+    })).toEqual([{ path: '.spec.bogus', message: 'unknown field' }]);
+  });
+
+  test('apiVersion and kind of a custom resource must be strings, even ones that name the kind when turned into one', () => {
+    const v = new SchemaValidator([WIDGET]);
+    expect(v.validate({ ...widget({ size: 1 }), kind: ['Widget'] })).toEqual([{ path: '.kind', message: 'must be of type string' }]);
+    expect(v.validate({ ...widget({ size: 1 }), apiVersion: ['example.com/v1'] })).toEqual([{ path: '.apiVersion', message: 'must be of type string' }]);
+  });
+
+  test('only a CustomResourceDefinition among the manifests defines a kind, not an object shaped like one', () => {
+    const lookalike = { ...WIDGET, apiVersion: 'example.com/v1', kind: 'Lookalike' };
+    const manifests = [{ object: lookalike }, { object: widget({ size: 1 }) }] as unknown as Parameters<typeof validateManifests>[0];
+    const unknown = (kind: string) => `no schema knows ${kind} in example.com/v1: it is neither a Kubernetes 1.33 kind nor defined by a ` +
+      'CustomResourceDefinition in the output (add its CRD, or fix apiVersion and kind)';
+    expect(() => validateManifests(manifests, () => 'out.yaml')).toThrow(new Error([
+      '2 object field(s) fail schema validation (nothing was written):',
+      `out.yaml: Lookalike widgets.example.com: ${unknown('Lookalike')}`,
+      `out.yaml: Widget ns/w: ${unknown('Widget')}`,
+    ].join('\n')));
+  });
+
+  test('a CRD\'s schema is compiled once, however many objects it checks', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = require('ajv').default;
+    const compile = jest.spyOn(Ajv.prototype, 'compile');
+    try {
+      const v = new SchemaValidator([WIDGET]);
+      for (const size of ['1', '2', '3']) expect(v.validate(widget({ size }))).toEqual([{ path: '.spec.size', message: 'must be of type integer' }]);
+      expect(compile).toHaveBeenCalledTimes(1);
+    } finally {
+      compile.mockRestore();
+    }
+  });
+});
