@@ -44,8 +44,29 @@ export function testHelm(): HelmBinary {
   return helm;
 }
 
+/** The folders `tmpDir` made for this test file (each test file loads its own copy of this module). */
+const made: string[] = [];
+// Removed when the file's tests are done: a run of the suite, or thousands of them in a mutation run, leaves nothing behind.
+if (typeof afterAll === 'function') afterAll(() => made.splice(0).forEach(removeTree));
+
+/** Removes a test's folder, with any folder in it a test made unreadable or unwritable; what cannot go stays. */
+function removeTree(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    spawnSync('chmod', ['-R', 'u+rwx', dir], { stdio: 'ignore', timeout: 10_000 });
+    try {
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+    } catch {
+      // Left for the system's cleaning of its temporary folder: a test must not fail on another's leftovers.
+    }
+  }
+}
+
 export function tmpDir(prefix = 'platform-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** Packages a fixture chart folder into `storeDir`, optionally under another name and version. */
