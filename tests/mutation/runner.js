@@ -1,7 +1,14 @@
 // The jest runner of npm run test:mutation: jest's own, except that during a mutant run it stops loading
 // test files once one has killed the mutant (see bail.js). Loading a test file costs more than its tests
 // here (a new context, its module graph, often cdk8s), so the files left after the kill are skipped whole.
+//
+// MUTATION_TIMING=/abs/file.jsonl appends one line per mutant run that ends (a run StrykerJS times out and
+// kills writes none): the mutant, the run's milliseconds, whether it was killed, and each test file loaded
+// with its milliseconds. `node tests/mutation/timing.js FILE reports/mutation/mutation.json` sums them up.
 'use strict';
+const fs = require('fs');
+const path = require('path');
+const { performance } = require('perf_hooks');
 const TestRunner = require('jest-runner').default;
 const { activeMutant, killedAlready, noteFailure, startRun } = require('./bail');
 
@@ -19,9 +26,20 @@ class MutationTestRunner extends TestRunner {
   async runTests(tests, watcher, options) {
     if (!options.serial || activeMutant() === undefined) return super.runTests(tests, watcher, options);
     startRun();
-    for (const test of tests) {
-      if (killedAlready()) return;
-      await super.runTests([test], watcher, options);
+    const started = performance.now();
+    const files = [];
+    try {
+      for (const test of tests) {
+        if (killedAlready()) return;
+        const fileStarted = performance.now();
+        await super.runTests([test], watcher, options);
+        files.push([path.relative(test.context.config.rootDir, test.path), Math.round(performance.now() - fileStarted)]);
+      }
+    } finally {
+      if (process.env.MUTATION_TIMING) {
+        const line = { mutant: activeMutant(), ms: Math.round(performance.now() - started), killed: killedAlready(), files };
+        fs.appendFileSync(process.env.MUTATION_TIMING, `${JSON.stringify(line)}\n`);
+      }
     }
   }
 }
