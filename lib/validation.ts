@@ -97,9 +97,13 @@ function runTracked(validate: (data: unknown) => void, object: Json, ignoreUnkno
 
 interface ModelClass { (...args: unknown[]): unknown; apiVersion: string; kind: string; prototype: { validate(): void } }
 
-/** The kubernetes-models class for a built-in kind, if it has one: its own module, not the API group's index. */
+/**
+ * The kubernetes-models class for a built-in kind, if it has one: its own module, not the API group's index.
+ * A rendered object's apiVersion and kind name the module, so only a group (no `.` or `..` segment), a
+ * version and a kind name may: never a path to code elsewhere.
+ */
 function builtInModel(apiVersion: string, kind: string): ModelClass | undefined {
-  if (!/^([a-z0-9.-]+\/)?v[0-9]+((alpha|beta)[0-9]+)?$/.test(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) return undefined;
+  if (!/^([a-z0-9][a-z0-9.-]*\/)?v[0-9]+((alpha|beta)[0-9]+)?$/.test(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) return undefined;
   let mod: Record<string, unknown>;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -482,3 +482,53 @@ describe('which schema checks an object', () => {
     }
   });
 });
+
+describe('the module a built-in kind is looked up in', () => {
+  // Stand-ins for modules of kubernetes-models (jest's virtual modules): each notes when it is loaded.
+  const loaded: string[] = [];
+  const plant = (name: string, cls?: { apiVersion: string; kind: string; exportedAs: string }) => {
+    jest.doMock(`kubernetes-models/${name}`, () => {
+      loaded.push(name);
+      if (!cls) return {};
+      const model = class { validate(): void {} };
+      Object.assign(model, { apiVersion: cls.apiVersion, kind: cls.kind });
+      return { [cls.exportedAs]: model };
+    }, { virtual: true });
+  };
+  const unknown = (o: { apiVersion: string; kind: string }) =>
+    expect(() => new SchemaValidator([]).validate({ ...o, metadata: { name: 'x' } })).toThrow(`no schema knows ${o.kind} in ${o.apiVersion}: `);
+
+  test.each([
+    ['an apiVersion with a path after its version', 'v1/../x', 'Widget', 'v1/../x/Widget'],
+    ['an API group that is ..', '../v1', 'Widget', '../v1/Widget'],
+    ['an API group that is .', './v1', 'Widget', './v1/Widget'],
+    ['a kind with a path before its name', 'v1', '../Widget', 'v1/../Widget'],
+    ['a kind with a path after its name', 'v1', 'Widget/../Widget', 'v1/Widget/../Widget'],
+  ])('%s names no module: none is loaded, and no schema knows the object', (_name, apiVersion, kind, module) => {
+    plant(module, { apiVersion, kind, exportedAs: kind });
+    preloadBuiltInModels([{ apiVersion, kind }]);
+    unknown({ apiVersion, kind });
+    expect(loaded).not.toContain(module);
+  });
+
+  test.each([
+    ['a version of two digits', 'example.com/v10'],
+    ['a beta of two digits', 'example.com/v1beta10'],
+    ['an alpha', 'example.com/v2alpha1'],
+    ['the core group', 'v3'],
+  ])('%s is looked up, and its class checks the object', (_name, apiVersion) => {
+    plant(`${apiVersion}/Gadget`, { apiVersion, kind: 'Gadget', exportedAs: 'Gadget' });
+    expect(new SchemaValidator([]).validate({ apiVersion, kind: 'Gadget', metadata: { name: 'x' } })).toEqual([]);
+    expect(loaded).toContain(`${apiVersion}/Gadget`);
+  });
+
+  test.each([
+    ['another API version', 'example.com/v1beta1', { apiVersion: 'example.com/v2', kind: 'Gizmo', exportedAs: 'Gizmo' }],
+    ['another kind', 'example.com/v1beta2', { apiVersion: 'example.com/v1beta2', kind: 'Other', exportedAs: 'Gizmo' }],
+    ['no kind at all (a type used inside objects)', 'example.com/v1beta3', { apiVersion: '', kind: '', exportedAs: 'Gizmo' }],
+  ])('a module whose class is of %s is not used', (_name, apiVersion, cls) => {
+    plant(`${apiVersion}/Gizmo`, cls);
+    unknown({ apiVersion, kind: 'Gizmo' });
+    expect(loaded).toContain(`${apiVersion}/Gizmo`);
+  });
+});
