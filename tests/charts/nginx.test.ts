@@ -1,11 +1,16 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { NginxExample } from '../../charts/examples/nginx';
+import { tmpDir } from '../helpers';
+
+/** An app and a chart for the IngressClass, with their output folder in tmpDir (Testing.app's own is never removed). */
+const testApp = () => Testing.app({ outdir: tmpDir('cdk8s-') });
+const ingressClassChart = () => new Chart(testApp(), 'test');
 
 describe('NginxExample', () => {
   const synth = () => {
-    const app = Testing.app();
-    const ingressClass = new k8s.KubeIngressClass(Testing.chart(), 'ic', { metadata: { name: 'istio' } });
+    const app = testApp();
+    const ingressClass = new k8s.KubeIngressClass(ingressClassChart(), 'ic', { metadata: { name: 'istio' } });
     return Testing.synth(new NginxExample(app, 'nginx', { ingressClass }));
   };
   const get = (kind: string) => synth().find((o) => o.kind === kind);
@@ -33,8 +38,8 @@ describe('NginxExample', () => {
   });
 
   test('fails on a hostname that is not a DNS name', () => {
-    const app = Testing.app();
-    const ingressClass = new k8s.KubeIngressClass(Testing.chart(), 'ic', { metadata: { name: 'istio' } });
+    const app = testApp();
+    const ingressClass = new k8s.KubeIngressClass(ingressClassChart(), 'ic', { metadata: { name: 'istio' } });
     expect(() => new NginxExample(app, 'nginx', { ingressClass, hostname: 'nginx..example.it' })).toThrow('invalid nginx hostname "nginx..example.it"');
   });
 });
