@@ -69,22 +69,50 @@ export function tmpDir(prefix = 'platform-test-'): string {
   return dir;
 }
 
+/**
+ * Archives packageChart made, by what they were made from (the fixture's files, the name and version, the
+ * helm), shared by every test file and run: `helm package` costs 150 to 600 ms, and a mutation run loads
+ * test files that package charts thousands of times. helm stamps each file's time into the archive, so
+ * the same fixture packaged twice differs byte for byte; from here it is the same archive every time.
+ */
+const PACKAGED = path.join(os.tmpdir(), `ml-platform-test-charts-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
+
+/** Every file of a fixture chart, by relative name, in a stable order: what its archive is made from. */
+function fixtureDigest(fixture: string, as: { name?: string; version?: string }): string {
+  const hash = createHash('sha256').update(JSON.stringify([testHelm().version, as.name ?? null, as.version ?? null]));
+  const dir = path.join(FIXTURES, fixture);
+  for (const f of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
+    const p = path.join(dir, f);
+    if (fs.statSync(p).isFile()) hash.update(`\0${f}\0`).update(fs.readFileSync(p));
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
 /** Packages a fixture chart folder into `storeDir`, optionally under another name and version. */
 export function packageChart(fixture: string, storeDir: string, as: { name?: string; version?: string } = {}): string {
+  const meta = yaml.load(fs.readFileSync(path.join(FIXTURES, fixture, 'Chart.yaml'), 'utf8')) as Record<string, unknown>;
+  const target = path.join(storeDir, `${as.name ?? meta.name}-${as.version ?? meta.version}.tgz`);
+  const cached = path.join(PACKAGED, `${fixtureDigest(fixture, as)}.tgz`);
+  fs.mkdirSync(storeDir, { recursive: true });
+  if (fs.existsSync(cached)) {
+    fs.copyFileSync(cached, target);
+    return target;
+  }
   const work = tmpDir('chart-src-');
   const src = path.join(work, as.name ?? path.basename(fixture));
   fs.cpSync(path.join(FIXTURES, fixture), src, { recursive: true });
-  const chartYaml = path.join(src, 'Chart.yaml');
-  const meta = yaml.load(fs.readFileSync(chartYaml, 'utf8')) as Record<string, unknown>;
-  fs.writeFileSync(chartYaml, yaml.dump({ ...meta, name: as.name ?? meta.name, version: as.version ?? meta.version }));
-  fs.mkdirSync(storeDir, { recursive: true });
+  fs.writeFileSync(path.join(src, 'Chart.yaml'), yaml.dump({ ...meta, name: as.name ?? meta.name, version: as.version ?? meta.version }));
   execFileSync(testHelm().path, ['package', src, '--destination', storeDir], {
     env: isolatedHelmEnv(work),
     stdio: 'ignore',
   });
   fs.rmSync(work, { recursive: true, force: true });
-  const meta2 = { name: as.name ?? meta.name, version: as.version ?? meta.version };
-  return path.join(storeDir, `${meta2.name}-${meta2.version}.tgz`);
+  // Kept whole or not at all: a copy under a name of its own, renamed into place.
+  fs.mkdirSync(PACKAGED, { recursive: true });
+  const partial = `${cached}.${process.pid}.partial`;
+  fs.copyFileSync(target, partial);
+  fs.renameSync(partial, cached);
+  return target;
 }
 
 /** A lock entry for a fixture chart, with no digest. */
