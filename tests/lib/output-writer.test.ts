@@ -65,47 +65,6 @@ function writerProcess(parent: string, mode: 'loop' | 'once'): ChildProcess & { 
 const exited = (child: ChildProcess) => new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('the writer under real kills', () => {
-  test('kill -9 at random moments of writes one after the other: once recovered, always one whole generation', async () => {
-    const runs = await Promise.all([0, 1, 2, 3, 4].map(async () => {
-      const parent = tmpDir('kill-');
-      await writeOutput({ outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') }, generation(0), quiet);
-      const child = writerProcess(parent, 'loop');
-      await child.ready;
-      const delay = Math.floor(Math.random() * 400);
-      await sleep(delay);
-      const signal = exited(child);
-      child.kill('SIGKILL');
-      expect(await signal).toBe('SIGKILL');
-      return { parent, delay };
-    }));
-    for (const { parent, delay } of runs) {
-      await recoverOutput({ outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') }, quiet);
-      try {
-        wholeGeneration(parent);
-      } catch (e) {
-        throw new Error(`after a kill -9 ${delay} ms into the writes: ${(e as Error).message}`);
-      }
-    }
-  });
-
-  test.each(['SIGTERM', 'SIGINT'] as const)('%s while synth renders or writes ends it by the signal, leaving one whole generation, no lock and no staging folder', async (signalName) => {
-    const runs = await Promise.all([0, 1, 2, 3].map(async () => {
-      const parent = tmpDir('signal-');
-      await writeOutput({ outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') }, generation(0), quiet);
-      const child = writerProcess(parent, 'once');
-      await child.ready;
-      await sleep(Math.floor(Math.random() * 250));
-      const signal = exited(child);
-      child.kill(signalName);
-      expect(await signal).toBe(signalName);
-      return parent;
-    }));
-    // No recovery here: the handlers left nothing to recover.
-    for (const parent of runs) expect([0, 1]).toContain(wholeGeneration(parent));
-  });
-});
-
 describe('withOutput', () => {
   test('holds the lock while the work runs, so a second synth waits for it', async () => {
     const parent = tmpDir();
@@ -335,5 +294,47 @@ describe('recoverOutput and its options', () => {
     seen.length = 0;
     await recoverOutput(pair, { ...quiet, command: 'deploy', fs: recording });
     expect(seen).toEqual(['writeFile command deploy']);
+  });
+});
+
+// Last in the file: these spawn writers and kill them (seconds); a mutant the tests above kill never waits for them.
+describe('the writer under real kills', () => {
+  test('kill -9 at random moments of writes one after the other: once recovered, always one whole generation', async () => {
+    const runs = await Promise.all([0, 1, 2, 3, 4].map(async () => {
+      const parent = tmpDir('kill-');
+      await writeOutput({ outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') }, generation(0), quiet);
+      const child = writerProcess(parent, 'loop');
+      await child.ready;
+      const delay = Math.floor(Math.random() * 400);
+      await sleep(delay);
+      const signal = exited(child);
+      child.kill('SIGKILL');
+      expect(await signal).toBe('SIGKILL');
+      return { parent, delay };
+    }));
+    for (const { parent, delay } of runs) {
+      await recoverOutput({ outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') }, quiet);
+      try {
+        wholeGeneration(parent);
+      } catch (e) {
+        throw new Error(`after a kill -9 ${delay} ms into the writes: ${(e as Error).message}`);
+      }
+    }
+  });
+
+  test.each(['SIGTERM', 'SIGINT'] as const)('%s while synth renders or writes ends it by the signal, leaving one whole generation, no lock and no staging folder', async (signalName) => {
+    const runs = await Promise.all([0, 1, 2, 3].map(async () => {
+      const parent = tmpDir('signal-');
+      await writeOutput({ outdir: path.join(parent, 'dist'), secretsDir: path.join(parent, 'dist-secrets') }, generation(0), quiet);
+      const child = writerProcess(parent, 'once');
+      await child.ready;
+      await sleep(Math.floor(Math.random() * 250));
+      const signal = exited(child);
+      child.kill(signalName);
+      expect(await signal).toBe(signalName);
+      return parent;
+    }));
+    // No recovery here: the handlers left nothing to recover.
+    for (const parent of runs) expect([0, 1]).toContain(wholeGeneration(parent));
   });
 });

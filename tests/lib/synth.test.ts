@@ -12,10 +12,101 @@ import { lockFileOf } from '../../lib/output-lock';
 import { MARKER_FILE, withMarkers } from '../../lib/output-marker';
 import { run } from '../../main';
 import { CORE_DEFAULTS } from '../../config/core';
-import { ROOT, standInCharts, TEST_KEY, testHelm, testRenderer, tmpDir, treeState } from '../helpers';
+import { ROOT, standInCharts, TEST_KEY, testHelm, testRenderer, testSynthCache, tmpDir, treeState } from '../helpers';
 
 const FIX = 'point CDK8S_OUTDIR at a folder of its own (one that holds nothing but synth\'s output)';
 
+describe('the engine on a small tree (no helm release)', () => {
+  /** A tree of a ConfigMap and a Secret with data, in the default namespace. */
+  function tree(value = 'v', secret = 'djE=') {
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'default' }, data: { k: value } });
+    new ApiObject(chart, 'secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' }, data: { k: secret } });
+    return app;
+  }
+  const renderer = () => testRenderer(new ChartStore(tmpDir()));
+  const APPS = PHASE_FILES[Phase.APPS];
+  // Every synth below names its Secrets folder: secretsDirOf is tested on its own, first, so that none of its mutants points a synth at the working directory.
+
+  test('the Secrets folder: given, else the output folder\'s name with -secrets, trailing slashes dropped', () => {
+    expect([
+      secretsDirOf({ outdir: '/o/dist' }), secretsDirOf({ outdir: '/o/dist//' }), secretsDirOf({ outdir: 'dist\\' }), secretsDirOf({ outdir: '/o/dist', secretsDir: '/s' }),
+    ]).toEqual(['/o/dist-secrets', '/o/dist-secrets', 'dist-secrets', '/s']);
+  });
+
+  test('renderTree writes one phase file per output, and the extra files beside them', async () => {
+    const plain = await renderTree(tree(), { renderer: renderer() });
+    expect([[...plain.outputs.manifests.keys()], [...plain.outputs.secrets.keys()]]).toEqual([[APPS], [APPS]]);
+    const withFiles = await renderTree(tree(), { renderer: renderer(), files: new Map([['k3d/cluster.yaml', 'k: 3\n']]) });
+    expect([...withFiles.outputs.manifests]).toEqual([[APPS, plain.outputs.manifests.get(APPS)], ['k3d/cluster.yaml', 'k: 3\n']]);
+  });
+
+  test('tells onValidated how many objects it validated, and how long that took', async () => {
+    const heard: unknown[] = [];
+    const started = performance.now();
+    await renderTree(tree(), { renderer: renderer(), onValidated: (report, ms) => heard.push(report, ms) });
+    const elapsed = performance.now() - started;
+    expect(heard).toEqual([{ objects: 2, passedBefore: 0 }, expect.any(Number)]);
+    expect(heard[1]).toBeGreaterThanOrEqual(0);
+    expect(heard[1]).toBeLessThanOrEqual(elapsed);
+  });
+
+  test('synthesize replaces an output without a marker that holds only names synth writes or wrote: flat phase files, the extra files, the names it is given', async () => {
+    const outdir = path.join(tmpDir(), 'dist');
+    fs.mkdirSync(path.join(outdir, 'k3d'), { recursive: true });
+    for (const f of ['01-crds-namespaces.yaml', 'k3d/cluster.yaml', 'notes.txt']) fs.writeFileSync(path.join(outdir, f), 'previous\n');
+    await synthesize(tree(), { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer(), files: new Map([['k3d/cluster.yaml', 'k: 3\n']]), earlierOutputNames: ['notes.txt'] });
+    expect(readOutputDir(outdir)).toEqual(new Map([[MARKER_FILE, expect.any(String)], [APPS, expect.any(String)], ['k3d/cluster.yaml', 'k: 3\n']]));
+  });
+
+  test('fails when an extra file has the name of a phase file', async () => {
+    await expect(renderTree(tree(), { renderer: renderer(), files: new Map([[APPS, 'x']]) })).rejects.toThrow(
+      new Error(`the extra output file ${APPS} has the name of a phase file: give it another`));
+  });
+
+  test('fails naming the file of each object that fails its schema, secrets marked', async () => {
+    await expect(renderTree(tree('v', 'not base64!'), { renderer: renderer() })).rejects.toThrow(/^1 object field\(s\) fail schema validation \(nothing was written\):\n\(secrets\) 04-apps\/manifests\.yaml: Secret default\/s: /);
+    const app = tree();
+    new ApiObject(app.node.findChild('c'), 'bad', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bad', namespace: 'default' }, data: { k: 1 } as any });
+    await expect(renderTree(app, { renderer: renderer() })).rejects.toThrow(/^1 object field\(s\) fail schema validation \(nothing was written\):\n04-apps\/manifests\.yaml: ConfigMap default\/bad: /);
+  });
+
+  test('keeps what validation learnt in the cache folder it is given', async () => {
+    const cacheDir = path.join(tmpDir(), 'validation');
+    await renderTree(tree(), { renderer: renderer(), validationCacheDir: cacheDir });
+    expect(fs.readdirSync(cacheDir).length).toBeGreaterThan(0);
+  });
+
+  test('synth --check fails when two synths differ, naming each difference, Secrets marked', async () => {
+    const outdir = path.join(tmpDir(), 'dist');
+    await expect(checkSynthesis([tree('a', 'YQ=='), tree('b', 'Yg==')], { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() })).rejects.toThrow(new Error(
+      'two synths from the same sources differ:\n' +
+      `${APPS}: ConfigMap default/cm: .data.k: "a" → "b"\n` +
+      `(secrets) ${APPS}: Secret default/s: .data.k: "YQ==" → "Yg=="`));
+  });
+
+  test('synth --check fails when the output folder is not what the sources give, naming each file', async () => {
+    const outdir = path.join(tmpDir(), 'dist');
+    await expect(checkSynthesis([tree(), tree()], { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() })).rejects.toThrow(new Error(
+      `${outdir} differs from what the sources give (run npm run synth and review the diff):\n` +
+      `${MARKER_FILE}: not expected, but written\n${APPS}: not expected, but written`));
+    await synthesize(tree(), { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() });
+    await expect(checkSynthesis([tree(), tree()], { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() })).resolves.toBeUndefined();
+  });
+
+  test('synth --check takes the output\'s lock as "synth --check", through the file system it is given', async () => {
+    const outdir = path.join(tmpDir(), 'dist');
+    await synthesize(tree(), { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() });
+    const locks: string[] = [];
+    const io: OutputFs = { ...nodeOutputFs, writeFile: (p, data, mode) => { if (p === lockFileOf(outdir)) locks.push(data.toString('utf8').split('\n')[2]); nodeOutputFs.writeFile(p, data, mode); } };
+    await checkSynthesis([tree(), tree()], { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer(), fs: io });
+    expect(locks).toEqual(['command synth --check']);
+  });
+});
+
+// After the small tree: whole synths of the platform (seconds for the first, which loads and compiles what the
+// platform needs); a mutant the tests above kill never waits for them.
 describe('synth and its output folders', () => {
   let lock: ChartLock;
   let store: ChartStore;
@@ -31,9 +122,11 @@ describe('synth and its output folders', () => {
     fs.writeFileSync(path.join(repo, 'main.ts'), '// the code\n');
     return repo;
   }
+  // One cache folder for the file's synths: the first renders the charts and validates every object, the
+  // others find both in the cache (these tests are about the output folders, not rendering).
   const synth = (repo: string, outdir: string, args: string[] = []) => run(args, {
     PATH: process.env.PATH, HELM: testHelm().path, PLATFORM_CONFIG: path.join(repo, 'platform.yaml'), CHART_LOCK: lock.file, CHART_STORE: store.dir,
-    PLATFORM_KEY: TEST_KEY, CDK8S_OUTDIR: outdir, SYNTH_CACHE: tmpDir('synth-cache-'),
+    PLATFORM_KEY: TEST_KEY, CDK8S_OUTDIR: outdir, SYNTH_CACHE: testSynthCache(),
   }, repo, { log: () => {}, print: () => {} });
 
   test.each([
@@ -128,94 +221,5 @@ describe('synth and its output folders', () => {
     await synth(repo, outdir, ['--check']);
     expect(fs.readdirSync(repo).sort()).toEqual(['.cache', '.git', 'dist', 'dist-secrets', 'helm-values', 'main.ts', 'platform.yaml']);
     expect(fs.readdirSync(path.dirname(repo))).toEqual(['repo']);
-  });
-});
-
-describe('the engine on a small tree (no helm release)', () => {
-  /** A tree of a ConfigMap and a Secret with data, in the default namespace. */
-  function tree(value = 'v', secret = 'djE=') {
-    const app = new App();
-    const chart = new Chart(app, 'c');
-    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'default' }, data: { k: value } });
-    new ApiObject(chart, 'secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' }, data: { k: secret } });
-    return app;
-  }
-  const renderer = () => testRenderer(new ChartStore(tmpDir()));
-  const APPS = PHASE_FILES[Phase.APPS];
-  // Every synth below names its Secrets folder: secretsDirOf is tested on its own, first, so that none of its mutants points a synth at the working directory.
-
-  test('the Secrets folder: given, else the output folder\'s name with -secrets, trailing slashes dropped', () => {
-    expect([
-      secretsDirOf({ outdir: '/o/dist' }), secretsDirOf({ outdir: '/o/dist//' }), secretsDirOf({ outdir: 'dist\\' }), secretsDirOf({ outdir: '/o/dist', secretsDir: '/s' }),
-    ]).toEqual(['/o/dist-secrets', '/o/dist-secrets', 'dist-secrets', '/s']);
-  });
-
-  test('renderTree writes one phase file per output, and the extra files beside them', async () => {
-    const plain = await renderTree(tree(), { renderer: renderer() });
-    expect([[...plain.outputs.manifests.keys()], [...plain.outputs.secrets.keys()]]).toEqual([[APPS], [APPS]]);
-    const withFiles = await renderTree(tree(), { renderer: renderer(), files: new Map([['k3d/cluster.yaml', 'k: 3\n']]) });
-    expect([...withFiles.outputs.manifests]).toEqual([[APPS, plain.outputs.manifests.get(APPS)], ['k3d/cluster.yaml', 'k: 3\n']]);
-  });
-
-  test('tells onValidated how many objects it validated, and how long that took', async () => {
-    const heard: unknown[] = [];
-    const started = performance.now();
-    await renderTree(tree(), { renderer: renderer(), onValidated: (report, ms) => heard.push(report, ms) });
-    const elapsed = performance.now() - started;
-    expect(heard).toEqual([{ objects: 2, passedBefore: 0 }, expect.any(Number)]);
-    expect(heard[1]).toBeGreaterThanOrEqual(0);
-    expect(heard[1]).toBeLessThanOrEqual(elapsed);
-  });
-
-  test('synthesize replaces an output without a marker that holds only names synth writes or wrote: flat phase files, the extra files, the names it is given', async () => {
-    const outdir = path.join(tmpDir(), 'dist');
-    fs.mkdirSync(path.join(outdir, 'k3d'), { recursive: true });
-    for (const f of ['01-crds-namespaces.yaml', 'k3d/cluster.yaml', 'notes.txt']) fs.writeFileSync(path.join(outdir, f), 'previous\n');
-    await synthesize(tree(), { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer(), files: new Map([['k3d/cluster.yaml', 'k: 3\n']]), earlierOutputNames: ['notes.txt'] });
-    expect(readOutputDir(outdir)).toEqual(new Map([[MARKER_FILE, expect.any(String)], [APPS, expect.any(String)], ['k3d/cluster.yaml', 'k: 3\n']]));
-  });
-
-  test('fails when an extra file has the name of a phase file', async () => {
-    await expect(renderTree(tree(), { renderer: renderer(), files: new Map([[APPS, 'x']]) })).rejects.toThrow(
-      new Error(`the extra output file ${APPS} has the name of a phase file: give it another`));
-  });
-
-  test('fails naming the file of each object that fails its schema, secrets marked', async () => {
-    await expect(renderTree(tree('v', 'not base64!'), { renderer: renderer() })).rejects.toThrow(/^1 object field\(s\) fail schema validation \(nothing was written\):\n\(secrets\) 04-apps\/manifests\.yaml: Secret default\/s: /);
-    const app = tree();
-    new ApiObject(app.node.findChild('c'), 'bad', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bad', namespace: 'default' }, data: { k: 1 } as any });
-    await expect(renderTree(app, { renderer: renderer() })).rejects.toThrow(/^1 object field\(s\) fail schema validation \(nothing was written\):\n04-apps\/manifests\.yaml: ConfigMap default\/bad: /);
-  });
-
-  test('keeps what validation learnt in the cache folder it is given', async () => {
-    const cacheDir = path.join(tmpDir(), 'validation');
-    await renderTree(tree(), { renderer: renderer(), validationCacheDir: cacheDir });
-    expect(fs.readdirSync(cacheDir).length).toBeGreaterThan(0);
-  });
-
-  test('synth --check fails when two synths differ, naming each difference, Secrets marked', async () => {
-    const outdir = path.join(tmpDir(), 'dist');
-    await expect(checkSynthesis([tree('a', 'YQ=='), tree('b', 'Yg==')], { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() })).rejects.toThrow(new Error(
-      'two synths from the same sources differ:\n' +
-      `${APPS}: ConfigMap default/cm: .data.k: "a" → "b"\n` +
-      `(secrets) ${APPS}: Secret default/s: .data.k: "YQ==" → "Yg=="`));
-  });
-
-  test('synth --check fails when the output folder is not what the sources give, naming each file', async () => {
-    const outdir = path.join(tmpDir(), 'dist');
-    await expect(checkSynthesis([tree(), tree()], { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() })).rejects.toThrow(new Error(
-      `${outdir} differs from what the sources give (run npm run synth and review the diff):\n` +
-      `${MARKER_FILE}: not expected, but written\n${APPS}: not expected, but written`));
-    await synthesize(tree(), { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() });
-    await expect(checkSynthesis([tree(), tree()], { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() })).resolves.toBeUndefined();
-  });
-
-  test('synth --check takes the output\'s lock as "synth --check", through the file system it is given', async () => {
-    const outdir = path.join(tmpDir(), 'dist');
-    await synthesize(tree(), { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer() });
-    const locks: string[] = [];
-    const io: OutputFs = { ...nodeOutputFs, writeFile: (p, data, mode) => { if (p === lockFileOf(outdir)) locks.push(data.toString('utf8').split('\n')[2]); nodeOutputFs.writeFile(p, data, mode); } };
-    await checkSynthesis([tree(), tree()], { outdir, secretsDir: `${outdir}-secrets`, renderer: renderer(), fs: io });
-    expect(locks).toEqual(['command synth --check']);
   });
 });

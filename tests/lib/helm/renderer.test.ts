@@ -111,35 +111,6 @@ describe('HelmRenderer', () => {
     expect(fs.readdirSync(onlyLegacy).sort()).toEqual(['runs']);
   });
 
-  test('says once per run, in one line, which archives the lock pins no digest for, however many releases and renders', async () => {
-    // GIVEN three unpinned charts and a pinned one, each in two releases, and a run that renders the tree twice (as synth --check does)
-    const standIns = new ChartStore(tmpDir());
-    const charts = ['alpha', 'beta', 'gamma', 'delta'].map((name) => ({ ...fixtureChart(name, '1.0.0'), key: name }));
-    const pinned = { ...charts[3], sha256: sha256Of(packageChart('stand-in', standIns.dir, { name: 'delta', version: '1.0.0' })) };
-    for (const c of charts.slice(0, 3)) packageChart('stand-in', standIns.dir, { name: c.chart, version: c.version });
-    const tree = () => {
-      const app = new App();
-      const parent = new Chart(app, 'c');
-      for (const [i, chart] of [...charts.slice(0, 3), pinned].entries()) {
-        for (const n of [1, 2]) new HelmRelease(parent, `${chart.key}-${n}`, { chart, releaseName: `${chart.key}-${n}`, namespace: `ns-${i}` });
-      }
-      return app;
-    };
-    const warnings: string[] = [];
-    const renderer = testRenderer(standIns, warnings);
-    // WHEN
-    await renderReleases(tree(), renderer);
-    await renderReleases(tree(), renderer);
-    expect(warnings).toEqual([]);
-    const notice = renderer.reportUnpinned();
-    // THEN one line, naming each unpinned archive once, and a second report says nothing new
-    expect(warnings).toEqual(['notice: the lock pins no digest for alpha-1.0.0.tgz, beta-1.0.0.tgz, gamma-1.0.0.tgz; `npm run charts:pull` records them when it downloads them']);
-    expect(notice).toBe(warnings[0]);
-    expect(renderer.unpinnedArchives).toEqual(['alpha-1.0.0.tgz', 'beta-1.0.0.tgz', 'gamma-1.0.0.tgz']);
-    expect(renderer.reportUnpinned()).toBeUndefined();
-    expect(warnings).toHaveLength(1);
-  });
-
   test('without a function to warn with, writes its notice to stderr, one line', async () => {
     const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
@@ -289,6 +260,35 @@ describe('HelmRenderer', () => {
 
   test('fails on a time limit that is not a positive number of seconds', () => {
     expect(() => renderer(testHelm(), { timeoutSeconds: 0 })).toThrow('invalid helm timeout 0: give a positive number of seconds, such as 120');
+  });
+
+  test('says once per run, in one line, which archives the lock pins no digest for, however many releases and renders', async () => {
+    // GIVEN three unpinned charts and a pinned one, each in two releases, and a run that renders the tree twice (as synth --check does)
+    const standIns = new ChartStore(tmpDir());
+    const charts = ['alpha', 'beta', 'gamma', 'delta'].map((name) => ({ ...fixtureChart(name, '1.0.0'), key: name }));
+    const pinned = { ...charts[3], sha256: sha256Of(packageChart('stand-in', standIns.dir, { name: 'delta', version: '1.0.0' })) };
+    for (const c of charts.slice(0, 3)) packageChart('stand-in', standIns.dir, { name: c.chart, version: c.version });
+    const tree = () => {
+      const app = new App();
+      const parent = new Chart(app, 'c');
+      for (const [i, chart] of [...charts.slice(0, 3), pinned].entries()) {
+        for (const n of [1, 2]) new HelmRelease(parent, `${chart.key}-${n}`, { chart, releaseName: `${chart.key}-${n}`, namespace: `ns-${i}` });
+      }
+      return app;
+    };
+    const warnings: string[] = [];
+    const renderer = testRenderer(standIns, warnings);
+    // WHEN
+    await renderReleases(tree(), renderer);
+    await renderReleases(tree(), renderer);
+    expect(warnings).toEqual([]);
+    const notice = renderer.reportUnpinned();
+    // THEN one line, naming each unpinned archive once, and a second report says nothing new
+    expect(warnings).toEqual(['notice: the lock pins no digest for alpha-1.0.0.tgz, beta-1.0.0.tgz, gamma-1.0.0.tgz; `npm run charts:pull` records them when it downloads them']);
+    expect(notice).toBe(warnings[0]);
+    expect(renderer.unpinnedArchives).toEqual(['alpha-1.0.0.tgz', 'beta-1.0.0.tgz', 'gamma-1.0.0.tgz']);
+    expect(renderer.reportUnpinned()).toBeUndefined();
+    expect(warnings).toHaveLength(1);
   });
 });
 

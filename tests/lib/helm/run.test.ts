@@ -23,32 +23,6 @@ describe('runBounded', () => {
     expect((await runBounded(bin, [], { ONLY: 'this' }, limits)).stdout.toString()).toBe('this:\n');
   });
 
-  test('fails on a process that outlasts the time limit, stopping it then, and kills its whole process group', async () => {
-    // GIVEN a helm that starts a child, which holds stdout open, and waits for it
-    const pidFile = path.join(tmpDir(), 'pid');
-    const { path: bin } = fakeHelm(`sleep 5 & echo $! > ${pidFile}; wait`);
-    const started = Date.now();
-    // WHEN
-    const e = await stopped(runBounded(bin, [], {}, limits));
-    // THEN
-    expect(e.message).toBe('did not finish within 1 s, so it was stopped');
-    expect(e.limit).toBe('time');
-    expect(Date.now() - started).toBeLessThan(5000);
-    const child = Number(fs.readFileSync(pidFile, 'utf8'));
-    await new Promise((r) => setTimeout(r, 100));
-    expect(processGone(child)).toBe(true);
-  });
-
-  test('stops a helm that ignores SIGTERM, and what it started', async () => {
-    const pidFile = path.join(tmpDir(), 'pid');
-    const { path: bin } = fakeHelm(`trap '' TERM; sleep 5 & echo $! > ${pidFile}; wait`);
-    const started = Date.now();
-    expect((await stopped(runBounded(bin, [], {}, limits))).limit).toBe('time');
-    expect(Date.now() - started).toBeLessThan(5000);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(processGone(Number(fs.readFileSync(pidFile, 'utf8')))).toBe(true);
-  });
-
   test('takes a time limit beyond what a node timer holds (24.8 days) as that long, not as none', async () => {
     const { path: bin } = fakeHelm('sleep 0.2; echo done');
     expect((await runBounded(bin, [], {}, { ...limits, timeoutSeconds: 1e7 })).stdout.toString()).toBe('done\n');
@@ -116,19 +90,38 @@ describe('runBounded', () => {
     await running;
     expect(process.listenerCount('SIGINT') + process.listenerCount('SIGTERM')).toBe(before);
   });
+
+  test('fails on a process that outlasts the time limit, stopping it then, and kills its whole process group', async () => {
+    // GIVEN a helm that starts a child, which holds stdout open, and waits for it
+    const pidFile = path.join(tmpDir(), 'pid');
+    const { path: bin } = fakeHelm(`sleep 5 & echo $! > ${pidFile}; wait`);
+    const started = Date.now();
+    // WHEN
+    const e = await stopped(runBounded(bin, [], {}, limits));
+    // THEN
+    expect(e.message).toBe('did not finish within 1 s, so it was stopped');
+    expect(e.limit).toBe('time');
+    expect(Date.now() - started).toBeLessThan(5000);
+    const child = Number(fs.readFileSync(pidFile, 'utf8'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(processGone(child)).toBe(true);
+  });
+
+  test('stops a helm that ignores SIGTERM, and what it started', async () => {
+    const pidFile = path.join(tmpDir(), 'pid');
+    const { path: bin } = fakeHelm(`trap '' TERM; sleep 5 & echo $! > ${pidFile}; wait`);
+    const started = Date.now();
+    expect((await stopped(runBounded(bin, [], {}, limits))).limit).toBe('time');
+    expect(Date.now() - started).toBeLessThan(5000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(processGone(Number(fs.readFileSync(pidFile, 'utf8')))).toBe(true);
+  });
 });
 
 describe('runBoundedSync', () => {
   test('returns the output of a process that finishes', () => {
     const { path: bin } = fakeHelm('echo v3.17.0');
     expect(runBoundedSync(bin, [], {}, limits).stdout.toString()).toBe('v3.17.0\n');
-  });
-
-  test('fails on a process that outlasts the time limit, stopping it then', () => {
-    const { path: bin } = fakeHelm('exec sleep 5');
-    const started = Date.now();
-    expect(() => runBoundedSync(bin, [], {}, limits)).toThrow(new RunStopped('did not finish within 1 s, so it was stopped', 'time'));
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   test('takes output of exactly the limits, and a stdout far beyond the stderr limit', () => {
@@ -145,5 +138,12 @@ describe('runBoundedSync', () => {
   test('fails on a flood on stdout', () => {
     const { path: bin } = fakeHelm(flood(4 << 20));
     expect(() => runBoundedSync(bin, [], {}, { ...limits, timeoutSeconds: 10 })).toThrow('printed more than 1 MiB on stdout, so it was stopped');
+  });
+
+  test('fails on a process that outlasts the time limit, stopping it then', () => {
+    const { path: bin } = fakeHelm('exec sleep 5');
+    const started = Date.now();
+    expect(() => runBoundedSync(bin, [], {}, limits)).toThrow(new RunStopped('did not finish within 1 s, so it was stopped', 'time'));
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
