@@ -18,27 +18,6 @@ describe('the output lock', () => {
     expect(fs.existsSync(lock.file)).toBe(false);
   });
 
-  test('fails after waiting, naming the PID of another process that holds it, and changes nothing', async () => {
-    const parent = tmpDir();
-    const outdir = path.join(parent, 'dist');
-    const holder = spawn(process.execPath, ['--import', 'tsx', '-e',
-      `require(${JSON.stringify(path.join(ROOT, 'lib/output-lock.ts'))}).acquireOutputLock(${JSON.stringify(outdir)}).then(() => { console.log('locked'); setTimeout(() => {}, 20000); });`,
-    ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    try {
-      await new Promise<void>((resolve) => holder.stdout!.on('data', (d) => String(d).includes('locked') && resolve()));
-      const { started } = /started (?<started>.*)/.exec(fs.readFileSync(lockFileOf(outdir), 'utf8'))!.groups!;
-      const before = treeState(parent);
-      const t0 = Date.now();
-      await expect(writeOutput({ outdir, secretsDir: `${outdir}-secrets` }, { output: new Map([['01-a.yaml', 'a']]), secrets: new Map() }, { lockTimeoutMs: 300, log: () => {} }))
-        .rejects.toThrow(new Error(`output folder ${outdir} is in use: PID ${holder.pid} (synth, since ${started}) holds the lock ${parent}/.dist.lock, still after 0.3 s; ` +
-          `wait for it to finish and run this again, or, if no synth or deploy is running, delete ${parent}/.dist.lock`));
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
-      expect(treeState(parent)).toEqual(before);
-    } finally {
-      holder.kill('SIGKILL');
-    }
-  });
-
   test('waits for the holder to release it, then takes it', async () => {
     const outdir = path.join(tmpDir(), 'dist');
     const first = await acquireOutputLock(outdir);
@@ -77,6 +56,27 @@ describe('the output lock', () => {
     const outdir = path.join(tmpDir(), 'no-such-parent', 'dist');
     await expect(acquireOutputLock(outdir)).rejects.toThrow(
       `cannot lock ${outdir}: cannot write ${path.dirname(outdir)}/.dist.lock (ENOENT: no such file or directory): check that path, then run it again`);
+  });
+
+  test('fails after waiting, naming the PID of another process that holds it, and changes nothing', async () => {
+    const parent = tmpDir();
+    const outdir = path.join(parent, 'dist');
+    const holder = spawn(process.execPath, ['--import', 'tsx', '-e',
+      `require(${JSON.stringify(path.join(ROOT, 'lib/output-lock.ts'))}).acquireOutputLock(${JSON.stringify(outdir)}).then(() => { console.log('locked'); setTimeout(() => {}, 20000); });`,
+    ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve) => holder.stdout!.on('data', (d) => String(d).includes('locked') && resolve()));
+      const { started } = /started (?<started>.*)/.exec(fs.readFileSync(lockFileOf(outdir), 'utf8'))!.groups!;
+      const before = treeState(parent);
+      const t0 = Date.now();
+      await expect(writeOutput({ outdir, secretsDir: `${outdir}-secrets` }, { output: new Map([['01-a.yaml', 'a']]), secrets: new Map() }, { lockTimeoutMs: 300, log: () => {} }))
+        .rejects.toThrow(new Error(`output folder ${outdir} is in use: PID ${holder.pid} (synth, since ${started}) holds the lock ${parent}/.dist.lock, still after 0.3 s; ` +
+          `wait for it to finish and run this again, or, if no synth or deploy is running, delete ${parent}/.dist.lock`));
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+      expect(treeState(parent)).toEqual(before);
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 });
 

@@ -128,92 +128,6 @@ describe('writePair', () => {
   });
 });
 
-describe('writing the pair, with a fault at every file-system call', () => {
-  let oldState: ReturnType<typeof pairState>;
-  let newState: ReturnType<typeof pairState>;
-  let calls: string[];
-  let commit: number;
-  let countedIn: string;
-  /** The path call `at` of the counted write touched, as it is called in `parent` (run ids differ from run to run). */
-  const pathOfCall = (at: number, parent: string) =>
-    new RegExp(calls[at].split(' ')[1].replace(countedIn, parent).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[0-9]+-[0-9a-f]{8}/g, '[0-9]+-[0-9a-f]{8}'));
-
-  beforeAll(async () => {
-    const { parent, pair } = await oldPair();
-    countedIn = parent;
-    oldState = pairState(parent);
-    const counting = faultyFs();
-    await writeOutput(pair, NEW, { ...quiet, fs: counting.io });
-    newState = pairState(parent);
-    calls = counting.calls;
-    commit = calls.indexOf(`unlink ${journalOf(pair.outdir)}`);
-  });
-
-  test('a full write with an old pair in place is a sequence of flushed writes, a journal, renames and removals', () => {
-    expect(oldState.beside).toEqual(['dist', 'dist-secrets']);
-    expect(newState.beside).toEqual(['dist', 'dist-secrets']);
-    expect(newState.dist['03-c.yaml']).toBe(`file 644 ${Buffer.from('c: new\n').toString('base64')}`);
-    expect(newState.secrets['.']).toBe('folder 700');
-    expect(newState.secrets['04-d.yaml']).toMatch(/^file 600 /);
-    const ops = calls.map((c) => c.split(' ')[0]);
-    // Every file is flushed after it is written, and the journal is in place before the first rename of a target.
-    expect(ops.filter((o) => o === 'writeFile').length).toBe(ops.filter((o) => o === 'fsyncFile').length + 1); // the lock is not flushed
-    const journal = calls.findIndex((c) => /^rename .*\.swap\.tmp-/.test(c));
-    expect(calls.findIndex((c) => /^rename .*\/dist .*\.dist\.old-/.test(c))).toBeGreaterThan(journal);
-    expect(commit).toBeGreaterThan(journal);
-    expect(calls.length).toBeGreaterThan(60);
-  });
-
-  test('a crash (kill -9, power loss) at any call leaves the whole old pair or the whole new pair once recovered, and nothing beside', async () => {
-    const outcomes: string[] = [];
-    for (let at = 0; at < calls.length; at++) {
-      const { parent, pair } = await oldPair();
-      await writeOutput(pair, NEW, { ...quiet, fs: faultyFs({ at, code: 'ECRASH', crash: true }).io }).catch(() => undefined);
-      await recoverOutput(pair, quiet);
-      const state = pairState(parent);
-      const outcome = JSON.stringify(state) === JSON.stringify(oldState) ? 'old' : JSON.stringify(state) === JSON.stringify(newState) ? 'new' : 'mixed';
-      if (outcome === 'mixed') throw new Error(`a crash at call ${at} (${calls[at]}) leaves ${JSON.stringify(state, null, 1)}`);
-      outcomes.push(outcome);
-    }
-    // Before the journal's removal recovery rolls forward or finds the old pair; after it, the new pair is final.
-    expect(outcomes.slice(commit + 1).every((o) => o === 'new')).toBe(true);
-    expect(outcomes.slice(0, 5)).toEqual(['old', 'old', 'old', 'old', 'old']);
-  });
-
-  test.each(['ENOSPC', 'EIO', 'EBUSY'])('%s at any call before the swap is recorded as done: the call fails naming the path, and the old pair is intact with nothing beside', async (code) => {
-    for (let at = 0; at <= commit; at++) {
-      const { parent, pair } = await oldPair();
-      const error = await writeOutput(pair, NEW, { ...quiet, fs: faultyFs({ at, code }).io }).then(() => undefined, (e: Error) => e);
-      const where = `${code} at call ${at} (${calls[at]})`;
-      if (!error) throw new Error(`${where}: the write succeeded`);
-      if (!pathOfCall(at, parent).test(error.message) || !error.message.includes(`(${code}: simulated)`) || error.message.startsWith(code)) {
-        throw new Error(`${where}: the message does not name the path and the code: ${error.message}`);
-      }
-      if (JSON.stringify(pairState(parent)) !== JSON.stringify(oldState)) throw new Error(`${where}: leaves ${JSON.stringify(pairState(parent), null, 1)}`);
-    }
-  });
-
-  test.each(['ENOSPC', 'EIO', 'EBUSY'])('%s after the swap is done: the new pair stands, the problem is reported, and the next run removes what is left', async (code) => {
-    for (let at = commit + 1; at < calls.length; at++) {
-      const { parent, pair } = await oldPair();
-      const log: string[] = [];
-      await writeOutput(pair, NEW, { log: (l) => log.push(l), fs: faultyFs({ at, code }).io });
-      expect(log).toEqual([expect.stringContaining(`(${code}: simulated)`)]);
-      expect(pairState(parent).dist).toEqual(newState.dist);
-      await recoverOutput(pair, quiet);
-      expect(pairState(parent)).toEqual(newState);
-    }
-  });
-
-  test('the error says what happened, where, and that both folders are as they were', async () => {
-    const { pair } = await oldPair();
-    const at = calls.findIndex((c) => /^rename .*\/dist .*\.dist\.old-/.test(c));
-    await expect(writeOutput(pair, NEW, { ...quiet, fs: faultyFs({ at, code: 'EBUSY' }).io })).rejects.toThrow(new RegExp(
-      `^cannot replace ${pair.outdir} and ${pair.secretsDir}, so both are as they were: cannot rename ${pair.outdir} to .*/\\.dist\\.old-[0-9]+-[0-9a-f]{8} ` +
-      '\\(EBUSY: simulated\\): the folder is in use or a mount point: choose an output folder that is a plain folder on the same disk as its parent$'));
-  });
-});
-
 describe('recovery', () => {
   test('finishes a swap a crash stopped between the renames (dist/ new, dist-secrets/ old), from its journal', async () => {
     const first = await oldPair();
@@ -404,5 +318,92 @@ describe('recovery, journal and leftovers', () => {
     } finally {
       stderr.mockRestore();
     }
+  });
+});
+
+// Last: each of these replays a write once per file-system call; a mutant the tests above kill never waits for them.
+describe('writing the pair, with a fault at every file-system call', () => {
+  let oldState: ReturnType<typeof pairState>;
+  let newState: ReturnType<typeof pairState>;
+  let calls: string[];
+  let commit: number;
+  let countedIn: string;
+  /** The path call `at` of the counted write touched, as it is called in `parent` (run ids differ from run to run). */
+  const pathOfCall = (at: number, parent: string) =>
+    new RegExp(calls[at].split(' ')[1].replace(countedIn, parent).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[0-9]+-[0-9a-f]{8}/g, '[0-9]+-[0-9a-f]{8}'));
+
+  beforeAll(async () => {
+    const { parent, pair } = await oldPair();
+    countedIn = parent;
+    oldState = pairState(parent);
+    const counting = faultyFs();
+    await writeOutput(pair, NEW, { ...quiet, fs: counting.io });
+    newState = pairState(parent);
+    calls = counting.calls;
+    commit = calls.indexOf(`unlink ${journalOf(pair.outdir)}`);
+  });
+
+  test('a full write with an old pair in place is a sequence of flushed writes, a journal, renames and removals', () => {
+    expect(oldState.beside).toEqual(['dist', 'dist-secrets']);
+    expect(newState.beside).toEqual(['dist', 'dist-secrets']);
+    expect(newState.dist['03-c.yaml']).toBe(`file 644 ${Buffer.from('c: new\n').toString('base64')}`);
+    expect(newState.secrets['.']).toBe('folder 700');
+    expect(newState.secrets['04-d.yaml']).toMatch(/^file 600 /);
+    const ops = calls.map((c) => c.split(' ')[0]);
+    // Every file is flushed after it is written, and the journal is in place before the first rename of a target.
+    expect(ops.filter((o) => o === 'writeFile').length).toBe(ops.filter((o) => o === 'fsyncFile').length + 1); // the lock is not flushed
+    const journal = calls.findIndex((c) => /^rename .*\.swap\.tmp-/.test(c));
+    expect(calls.findIndex((c) => /^rename .*\/dist .*\.dist\.old-/.test(c))).toBeGreaterThan(journal);
+    expect(commit).toBeGreaterThan(journal);
+    expect(calls.length).toBeGreaterThan(60);
+  });
+
+  test('a crash (kill -9, power loss) at any call leaves the whole old pair or the whole new pair once recovered, and nothing beside', async () => {
+    const outcomes: string[] = [];
+    for (let at = 0; at < calls.length; at++) {
+      const { parent, pair } = await oldPair();
+      await writeOutput(pair, NEW, { ...quiet, fs: faultyFs({ at, code: 'ECRASH', crash: true }).io }).catch(() => undefined);
+      await recoverOutput(pair, quiet);
+      const state = pairState(parent);
+      const outcome = JSON.stringify(state) === JSON.stringify(oldState) ? 'old' : JSON.stringify(state) === JSON.stringify(newState) ? 'new' : 'mixed';
+      if (outcome === 'mixed') throw new Error(`a crash at call ${at} (${calls[at]}) leaves ${JSON.stringify(state, null, 1)}`);
+      outcomes.push(outcome);
+    }
+    // Before the journal's removal recovery rolls forward or finds the old pair; after it, the new pair is final.
+    expect(outcomes.slice(commit + 1).every((o) => o === 'new')).toBe(true);
+    expect(outcomes.slice(0, 5)).toEqual(['old', 'old', 'old', 'old', 'old']);
+  });
+
+  test.each(['ENOSPC', 'EIO', 'EBUSY'])('%s at any call before the swap is recorded as done: the call fails naming the path, and the old pair is intact with nothing beside', async (code) => {
+    for (let at = 0; at <= commit; at++) {
+      const { parent, pair } = await oldPair();
+      const error = await writeOutput(pair, NEW, { ...quiet, fs: faultyFs({ at, code }).io }).then(() => undefined, (e: Error) => e);
+      const where = `${code} at call ${at} (${calls[at]})`;
+      if (!error) throw new Error(`${where}: the write succeeded`);
+      if (!pathOfCall(at, parent).test(error.message) || !error.message.includes(`(${code}: simulated)`) || error.message.startsWith(code)) {
+        throw new Error(`${where}: the message does not name the path and the code: ${error.message}`);
+      }
+      if (JSON.stringify(pairState(parent)) !== JSON.stringify(oldState)) throw new Error(`${where}: leaves ${JSON.stringify(pairState(parent), null, 1)}`);
+    }
+  });
+
+  test.each(['ENOSPC', 'EIO', 'EBUSY'])('%s after the swap is done: the new pair stands, the problem is reported, and the next run removes what is left', async (code) => {
+    for (let at = commit + 1; at < calls.length; at++) {
+      const { parent, pair } = await oldPair();
+      const log: string[] = [];
+      await writeOutput(pair, NEW, { log: (l) => log.push(l), fs: faultyFs({ at, code }).io });
+      expect(log).toEqual([expect.stringContaining(`(${code}: simulated)`)]);
+      expect(pairState(parent).dist).toEqual(newState.dist);
+      await recoverOutput(pair, quiet);
+      expect(pairState(parent)).toEqual(newState);
+    }
+  });
+
+  test('the error says what happened, where, and that both folders are as they were', async () => {
+    const { pair } = await oldPair();
+    const at = calls.findIndex((c) => /^rename .*\/dist .*\.dist\.old-/.test(c));
+    await expect(writeOutput(pair, NEW, { ...quiet, fs: faultyFs({ at, code: 'EBUSY' }).io })).rejects.toThrow(new RegExp(
+      `^cannot replace ${pair.outdir} and ${pair.secretsDir}, so both are as they were: cannot rename ${pair.outdir} to .*/\\.dist\\.old-[0-9]+-[0-9a-f]{8} ` +
+      '\\(EBUSY: simulated\\): the folder is in use or a mount point: choose an output folder that is a plain folder on the same disk as its parent$'));
   });
 });

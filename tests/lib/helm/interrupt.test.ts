@@ -26,41 +26,6 @@ async function runScript(body: string, signal?: NodeJS.Signals): Promise<{ signa
   return { code, signal: sig, log: fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '' };
 }
 
-describe('onInterrupt', () => {
-  test.each(['SIGINT', 'SIGTERM'] as const)('on %s runs the cleanups, newest first, then ends the process by that signal', async (signal) => {
-    const res = await runScript(`
-      onInterrupt(() => log('first'));
-      onInterrupt(() => log('second'));
-      log('ready');
-      setInterval(() => undefined, 1000);
-    `, signal);
-    expect(res).toEqual({ code: null, signal, log: 'ready\nsecond\nfirst\n' });
-  });
-
-  test('runs the cleanups still registered when the process exits, and not the released ones', async () => {
-    const res = await runScript(`
-      const release = onInterrupt(() => log('released'));
-      onInterrupt(() => log('pending'));
-      release();
-      process.exit(3);
-    `);
-    expect(res).toEqual({ code: 3, signal: null, log: 'pending\n' });
-  });
-
-  test('installs its handlers only while a cleanup is registered', () => {
-    const count = () => process.listenerCount('SIGINT') + process.listenerCount('SIGTERM') + process.listenerCount('exit');
-    const before = count();
-    const one = onInterrupt(() => undefined);
-    const two = onInterrupt(() => undefined);
-    expect(count()).toBe(before + 3);
-    one();
-    expect(count()).toBe(before + 3);
-    two();
-    two();
-    expect(count()).toBe(before);
-  });
-});
-
 describe('onInterrupt, its handlers called in this process as a signal or exit would call them', () => {
   type Listener = (...args: unknown[]) => void;
   /** Takes the listeners of `event` away for the test, so that only what the test installs is there. */
@@ -132,5 +97,41 @@ describe('onInterrupt, its handlers called in this process as a signal or exit w
       onExit(0);
       expect(ran).toEqual(['pending']);
     });
+  });
+});
+
+// Last: these spawn a process and signal it; a mutant the in-process tests above kill never waits for them.
+describe('onInterrupt', () => {
+  test.each(['SIGINT', 'SIGTERM'] as const)('on %s runs the cleanups, newest first, then ends the process by that signal', async (signal) => {
+    const res = await runScript(`
+      onInterrupt(() => log('first'));
+      onInterrupt(() => log('second'));
+      log('ready');
+      setInterval(() => undefined, 1000);
+    `, signal);
+    expect(res).toEqual({ code: null, signal, log: 'ready\nsecond\nfirst\n' });
+  });
+
+  test('runs the cleanups still registered when the process exits, and not the released ones', async () => {
+    const res = await runScript(`
+      const release = onInterrupt(() => log('released'));
+      onInterrupt(() => log('pending'));
+      release();
+      process.exit(3);
+    `);
+    expect(res).toEqual({ code: 3, signal: null, log: 'pending\n' });
+  });
+
+  test('installs its handlers only while a cleanup is registered', () => {
+    const count = () => process.listenerCount('SIGINT') + process.listenerCount('SIGTERM') + process.listenerCount('exit');
+    const before = count();
+    const one = onInterrupt(() => undefined);
+    const two = onInterrupt(() => undefined);
+    expect(count()).toBe(before + 3);
+    one();
+    expect(count()).toBe(before + 3);
+    two();
+    two();
+    expect(count()).toBe(before);
   });
 });

@@ -166,33 +166,6 @@ describe('HelmRenderer', () => {
     expect(fs.readdirSync(path.join(home, 'runs'))).toEqual([]);
   });
 
-  test('on SIGTERM stops helm, removes its private folder and ends by the signal', async () => {
-    // GIVEN a synth whose helm hangs
-    const dir = tmpDir();
-    const home = path.join(dir, 'home');
-    const helm = fakeHelm(`sleep 8 & echo $! > ${dir}/sleeper; wait`);
-    const script = path.join(dir, 'synth.ts');
-    fs.writeFileSync(script, `
-      import { ChartStore } from ${JSON.stringify(path.join(ROOT, 'lib/helm/store'))};
-      import { HelmRenderer } from ${JSON.stringify(path.join(ROOT, 'lib/helm/renderer'))};
-      new HelmRenderer({
-        helm: { path: ${JSON.stringify(helm.path)}, version: 'v3.99.0', source: 'HELM' }, store: new ChartStore(${JSON.stringify(store.dir)}),
-        target: { kubeVersion: '1.33.5', apiVersions: [] }, homeDir: ${JSON.stringify(home)}, warn: () => undefined,
-      }).render({ releaseName: 'demo', namespace: 'demo-ns', chart: ${JSON.stringify(crdsDir)}, valuesFiles: [], values: { cookieSecret: 'x' } });
-    `);
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: 'ignore' });
-    const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, s) => r(s)));
-    while (!fs.existsSync(path.join(dir, 'sleeper')) || !fs.readFileSync(path.join(dir, 'sleeper'), 'utf8')) await new Promise((r) => setTimeout(r, 50));
-    expect(fs.readdirSync(path.join(home, 'runs'))).toHaveLength(1);
-    // WHEN
-    child.kill('SIGTERM');
-    // THEN
-    expect(await exited).toBe('SIGTERM');
-    expect(fs.readdirSync(path.join(home, 'runs'))).toEqual([]);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(processGone(Number(fs.readFileSync(path.join(dir, 'sleeper'), 'utf8')))).toBe(true);
-  });
-
   test('keeps only the objects of what helm printed: no empty documents, no scalars', async () => {
     const helm = fakeHelm(`printf -- '---\\n# a comment\\n---\\njust a string\\n---\\n42\\n---\\n'; ${ONE_OBJECT}`);
     expect(await renderer(helm).render(request(crdsDir))).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }]);
@@ -289,6 +262,33 @@ describe('HelmRenderer', () => {
     expect(renderer.unpinnedArchives).toEqual(['alpha-1.0.0.tgz', 'beta-1.0.0.tgz', 'gamma-1.0.0.tgz']);
     expect(renderer.reportUnpinned()).toBeUndefined();
     expect(warnings).toHaveLength(1);
+  });
+
+  test('on SIGTERM stops helm, removes its private folder and ends by the signal', async () => {
+    // GIVEN a synth whose helm hangs
+    const dir = tmpDir();
+    const home = path.join(dir, 'home');
+    const helm = fakeHelm(`sleep 8 & echo $! > ${dir}/sleeper; wait`);
+    const script = path.join(dir, 'synth.ts');
+    fs.writeFileSync(script, `
+      import { ChartStore } from ${JSON.stringify(path.join(ROOT, 'lib/helm/store'))};
+      import { HelmRenderer } from ${JSON.stringify(path.join(ROOT, 'lib/helm/renderer'))};
+      new HelmRenderer({
+        helm: { path: ${JSON.stringify(helm.path)}, version: 'v3.99.0', source: 'HELM' }, store: new ChartStore(${JSON.stringify(store.dir)}),
+        target: { kubeVersion: '1.33.5', apiVersions: [] }, homeDir: ${JSON.stringify(home)}, warn: () => undefined,
+      }).render({ releaseName: 'demo', namespace: 'demo-ns', chart: ${JSON.stringify(crdsDir)}, valuesFiles: [], values: { cookieSecret: 'x' } });
+    `);
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, s) => r(s)));
+    while (!fs.existsSync(path.join(dir, 'sleeper')) || !fs.readFileSync(path.join(dir, 'sleeper'), 'utf8')) await new Promise((r) => setTimeout(r, 50));
+    expect(fs.readdirSync(path.join(home, 'runs'))).toHaveLength(1);
+    // WHEN
+    child.kill('SIGTERM');
+    // THEN
+    expect(await exited).toBe('SIGTERM');
+    expect(fs.readdirSync(path.join(home, 'runs'))).toEqual([]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(processGone(Number(fs.readFileSync(path.join(dir, 'sleeper'), 'utf8')))).toBe(true);
   });
 });
 
