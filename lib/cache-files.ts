@@ -27,8 +27,8 @@ export function writeCacheFile(file: string, content: string | Buffer): boolean 
     return true;
   } catch {
     try {
-      fs.rmSync(tmp, { force: true });
-    } catch { /* nothing to remove */ }
+      fs.rmSync(tmp);
+    } catch { /* nothing to remove: it failed before the file was made */ }
     return false;
   }
 }

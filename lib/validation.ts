@@ -68,7 +68,8 @@ function runTracked(validate: (data: unknown) => void, object: Json, ignoreUnkno
         const v = Reflect.get(target, key, receiver);
         if (typeof key !== 'string') return v;
         read.add(key);
-        if (!Object.prototype.hasOwnProperty.call(target, key) || v === null || typeof v !== 'object') return v;
+        // What the object inherits is not a field; a field that is not an object, wrap gives back as it is.
+        if (!Object.prototype.hasOwnProperty.call(target, key)) return v;
         if (!children.has(key)) children.set(key, wrap(v, childPointer(pointer, key)));
         return children.get(key);
       },

@@ -79,6 +79,9 @@ describe('writeCheckedFile and readCheckedFile', () => {
     expect(readCheckedFile(file)).toBeUndefined();
     fs.writeFileSync(file, 'no digest line');
     expect(readCheckedFile(file)).toBeUndefined();
+    // The digest right, but not on a line of its own.
+    fs.writeFileSync(file, `${sha256Hex('a body of some length')} a body of some length`);
+    expect(readCheckedFile(file)).toBeUndefined();
   });
 });
 
@@ -128,8 +131,9 @@ describe('keepNewest', () => {
     fs.writeFileSync(path.join(dir, 'notes.json'), '');
     fs.writeFileSync(path.join(dir, `${'a'.repeat(63)}.json`), '');
     fs.writeFileSync(path.join(dir, `${'a'.repeat(64)}.json.tmp`), '');
+    fs.writeFileSync(path.join(dir, `backup-${'a'.repeat(64)}.json`), '');
     keepNewest(dir, 2);
-    expect(fs.readdirSync(dir).sort()).toEqual([`${'a'.repeat(63)}.json`, `${'a'.repeat(64)}.json.tmp`, name('c'), name('d'), 'notes.json'].sort());
+    expect(fs.readdirSync(dir).sort()).toEqual([`${'a'.repeat(63)}.json`, `${'a'.repeat(64)}.json.tmp`, `backup-${'a'.repeat(64)}.json`, name('c'), name('d'), 'notes.json'].sort());
   });
 
   test('given a pattern, keeps by that, removing folders whole', () => {
