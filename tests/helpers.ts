@@ -71,13 +71,13 @@ export function tmpDir(prefix = 'platform-test-'): string {
 
 /**
  * Archives packageChart made, by what they were made from (the fixture's files, the name and version, the
- * helm), shared by every test file and run: `helm package` costs 150 to 600 ms, and a mutation run loads
+ * helm version), in a folder only this user can read, shared by every test file and run: `helm package` costs 150 to 600 ms, and a mutation run loads
  * test files that package charts thousands of times. helm stamps each file's time into the archive, so
  * the same fixture packaged twice differs byte for byte; from here it is the same archive every time.
  */
 const PACKAGED = path.join(os.tmpdir(), `ml-platform-test-charts-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
 
-/** Every file of a fixture chart, by relative name, in a stable order: what its archive is made from. */
+/** The digest of what an archive is made from: the helm version, the name and version asked for, and each file of the fixture by relative name. */
 function fixtureDigest(fixture: string, as: { name?: string; version?: string }): string {
   const hash = createHash('sha256').update(JSON.stringify([testHelm().version, as.name ?? null, as.version ?? null]));
   const dir = path.join(FIXTURES, fixture);
@@ -108,7 +108,7 @@ export function packageChart(fixture: string, storeDir: string, as: { name?: str
   });
   fs.rmSync(work, { recursive: true, force: true });
   // Kept whole or not at all: a copy under a name of its own, renamed into place.
-  fs.mkdirSync(PACKAGED, { recursive: true });
+  fs.mkdirSync(PACKAGED, { recursive: true, mode: 0o700 });
   const partial = `${cached}.${process.pid}.partial`;
   fs.copyFileSync(target, partial);
   fs.renameSync(partial, cached);
