@@ -11,6 +11,7 @@ import { HelmRenderer } from '../lib/helm/renderer';
 import { MARKER_FILE } from '../lib/output-marker';
 import { K3S_TARGET } from '../config/kubernetes';
 import { nodeOutputFs, OutputFs } from '../lib/output-fs';
+import { writeCacheFile } from '../lib/cache-files';
 
 export const ROOT = path.resolve(__dirname, '..');
 /** A fixed installation key, so tests are reproducible. */
@@ -71,9 +72,10 @@ export function tmpDir(prefix = 'platform-test-'): string {
 
 /**
  * Archives packageChart made, by what they were made from (the fixture's files, the name and version, the
- * helm version), in a folder only this user can read, shared by every test file and run: `helm package` costs 150 to 600 ms, and a mutation run loads
- * test files that package charts thousands of times. helm stamps each file's time into the archive, so
- * the same fixture packaged twice differs byte for byte; from here it is the same archive every time.
+ * helm version), kept as synth keeps its caches (writeCacheFile: a folder only this user can read, whole
+ * files or none) and shared by every test file and run: `helm package` costs 150 to 600 ms, and a
+ * mutation run loads test files that package charts thousands of times. helm stamps each file's time into
+ * the archive, so the same fixture packaged twice differs byte for byte; from here it is the same archive.
  */
 const PACKAGED = path.join(os.tmpdir(), `ml-platform-test-charts-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
 
@@ -95,7 +97,7 @@ export function packageChart(fixture: string, storeDir: string, as: { name?: str
   const cached = path.join(PACKAGED, `${fixtureDigest(fixture, as)}.tgz`);
   fs.mkdirSync(storeDir, { recursive: true });
   if (fs.existsSync(cached)) {
-    fs.copyFileSync(cached, target);
+    fs.writeFileSync(target, fs.readFileSync(cached));
     return target;
   }
   const work = tmpDir('chart-src-');
@@ -107,11 +109,7 @@ export function packageChart(fixture: string, storeDir: string, as: { name?: str
     stdio: 'ignore',
   });
   fs.rmSync(work, { recursive: true, force: true });
-  // Kept whole or not at all: a copy under a name of its own, renamed into place.
-  fs.mkdirSync(PACKAGED, { recursive: true, mode: 0o700 });
-  const partial = `${cached}.${process.pid}.partial`;
-  fs.copyFileSync(target, partial);
-  fs.renameSync(partial, cached);
+  writeCacheFile(cached, fs.readFileSync(target));
   return target;
 }
 
